@@ -1,0 +1,1 @@
+"""Site d'information des familles."""

@@ -1,0 +1,42 @@
+"""Sets ``request.membership``: the role the signed-in user is acting through right now."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+
+SESSION_KEY = "portail_membership_id"
+
+
+class CurrentMembershipMiddleware:
+    """Chooses the current membership and signs out a member deactivated meanwhile.
+
+    The chosen membership lives in the session; without a choice, the first active one is used.
+    When the membership a user was acting through has been deactivated (or its partner), the
+    next request signs them out with a message: they cannot keep a session they no longer have
+    a right to.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            memberships = list(user.memberships.active().select_related("partenaire"))
+            chosen_id = request.session.get(SESSION_KEY)
+            if chosen_id is not None and not any(m.pk == chosen_id for m in memberships):
+                if not memberships and not user.is_superuser:
+                    logout(request)
+                    messages.warning(
+                        request,
+                        "Votre accès a été désactivé. Adressez-vous à l'administrateur de votre partenaire.",
+                    )
+                    return self.get_response(request)
+                chosen_id = None
+            request.membership = next((m for m in memberships if m.pk == chosen_id), None) or (
+                memberships[0] if memberships else None
+            )
+            request.memberships = memberships
+            if request.membership is not None:
+                request.session[SESSION_KEY] = request.membership.pk
+        return self.get_response(request)

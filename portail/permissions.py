@@ -1,0 +1,127 @@
+"""The one permission policy of the portal.
+
+Access is derived from relationships the data already holds, never from a list kept aside:
+
+* a **prescripteur** sees what their partner organisation prescribed;
+* a **coordinateur** sees what belongs to the conventions and facilities they are assigned to;
+* a **direction de structure** sees what happens in the facilities their partner manages;
+* a **financeur** sees the reports of the conventions their partner funds, never a family file;
+* an **administrateur du partenaire** manages the members of their partner;
+* a superuser sees everything.
+
+Each model that the back office shows declares how its rows relate to those memberships with
+an :class:`Access` (ORM lookup paths, so this module imports no app above it), and the
+selectors call :func:`scope`. Explicit per-object shares (a file shared with a mediator, a
+report shared with a funder) are django-guardian object permissions with direct foreign-key
+permission models; :func:`scope` adds them. Objects outside a user's scope answer 404, so
+their existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from guardian.utils import get_user_obj_perms_model
+
+from .models import Membership, Role
+
+# Roles whose members can open a family file: a second factor is mandatory for them.
+FAMILY_FILE_ROLES = frozenset({Role.PRESCRIPTEUR, Role.COORDINATEUR, Role.DIRECTION})
+
+
+@dataclass(frozen=True)
+class Access:
+    """How the rows of a model relate to the memberships allowed to see them.
+
+    Every value is an ORM lookup path starting from the model:
+
+    * ``prescripteur``: to the prescribing :class:`~portail.models.Partenaire`;
+    * ``coordinateur``: to :class:`~portail.models.Membership` rows assigned to the object
+      (several paths: through the convention, through the facility…);
+    * ``direction``: to the :class:`~portail.models.Partenaire` managing the facility;
+    * ``financeur``: to a funding :class:`~portail.models.Partenaire`;
+    * ``admin_partenaire``: to the :class:`~portail.models.Partenaire` whose administrators
+      manage the object (members, invitations).
+    """
+
+    prescripteur: str | None = None
+    coordinateur: tuple[str, ...] = ()
+    direction: str | None = None
+    financeur: str | None = None
+    admin_partenaire: str | None = None
+
+
+def current_membership(request) -> Membership | None:
+    return getattr(request, "membership", None)
+
+
+def has_role(request, *roles: str) -> bool:
+    membership = current_membership(request)
+    return membership is not None and membership.role in roles
+
+
+def _within(model, path: str, value) -> Q:
+    """Rows of ``model`` whose ``path`` reaches ``value``, as a de-duplicating subquery."""
+    return Q(pk__in=model._base_manager.filter(**{path: value}).values("pk"))
+
+
+def scope(queryset: QuerySet, user, membership: Membership | None) -> QuerySet:
+    """The rows of ``queryset`` that ``user``, acting through ``membership``, may see."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    model = queryset.model
+    access: Access = model.access
+    condition = Q(pk__in=[])
+    if membership is not None and membership.is_active:
+        role = membership.role
+        if role == Role.PRESCRIPTEUR and access.prescripteur:
+            condition |= Q(**{access.prescripteur: membership.partenaire_id})
+        elif role == Role.COORDINATEUR:
+            for path in access.coordinateur:
+                condition |= _within(model, path, membership)
+        elif role == Role.DIRECTION and access.direction:
+            condition |= _within(model, access.direction, membership.partenaire_id)
+        elif role == Role.FINANCEUR and access.financeur:
+            condition |= _within(model, access.financeur, membership.partenaire_id)
+        elif role == Role.ADMIN_PARTENAIRE and access.admin_partenaire:
+            condition |= Q(**{access.admin_partenaire: membership.partenaire_id})
+    condition |= _shared_with(model, user)
+    return queryset.filter(condition)
+
+
+def _shared_with(model, user) -> Q:
+    """Explicit shares: guardian object permissions ``view_<model>`` held by ``user``."""
+    perm_model = get_user_obj_perms_model(model)
+    if perm_model.objects.is_generic():
+        return Q(pk__in=[])
+    codename = f"view_{model._meta.model_name}"
+    shared = perm_model.objects.filter(user=user, permission__codename=codename).values("content_object")
+    return Q(pk__in=shared)
+
+
+def member_required(*roles: str):
+    """View decorator: a signed-in user acting through one of ``roles`` (or a superuser).
+
+    Anonymous users go to the sign-in page; a signed-in user without the role gets a 403 (the
+    page exists for other roles, so nothing leaks). Object-level checks are the selectors' job.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.is_superuser and not (roles and has_role(request, *roles)):
+                if roles or current_membership(request) is None:
+                    raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
