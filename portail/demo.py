@@ -77,7 +77,7 @@ def seed(stdout=None) -> None:
         )
     admin = _user(ACCOUNTS[-1], superuser=True)
     for nom, kind, insee_codes, habilite in PARTENAIRES:
-        partenaire, created = Partenaire.objects.get_or_create(nom=nom, defaults={"kind": kind})
+        partenaire, _created = Partenaire.objects.get_or_create(nom=nom, defaults={"kind": kind})
         partenaire.kind = kind
         partenaire.is_active = True
         if habilite and not partenaire.habilite:

@@ -108,6 +108,8 @@ def _shared_with(model, user) -> Q:
 def member_required(*roles: str):
     """View decorator: a signed-in user acting through one of ``roles`` (or a superuser).
 
+    Without ``roles``, any active membership will do.
+
     Anonymous users go to the sign-in page; a signed-in user without the role gets a 403 (the
     page exists for other roles, so nothing leaks). Object-level checks are the selectors' job.
     """
@@ -117,9 +119,12 @@ def member_required(*roles: str):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.is_superuser and not (roles and has_role(request, *roles)):
-                if roles or current_membership(request) is None:
-                    raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+            membership = current_membership(request)
+            allowed = request.user.is_superuser or (
+                membership is not None and (not roles or membership.role in roles)
+            )
+            if not allowed:
+                raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -63,7 +63,7 @@ class Case:
 
 def signed_in_only(status: int = 200, **overrides: int) -> dict[str, int]:
     """Every signed-in role gets ``status``; anonymous users are sent to the sign-in page."""
-    return {"anonyme": 302, **{role: status for role in ROLES[1:]}, **overrides}
+    return {"anonyme": 302, **dict.fromkeys(ROLES[1:], status), **overrides}
 
 
 class World:

@@ -15,7 +15,7 @@ def _own_membership(world, role):
 def cases(world):
     return {
         "portail:home": Case(expected=signed_in_only()),
-        "portail:login": Case(expected={role: 302 for role in ROLES[1:]}, default=200),
+        "portail:login": Case(expected=dict.fromkeys(ROLES[1:], 302), default=200),
         "portail:logout": Case(method="post", default=302),
         # The superuser has no membership to switch to: 404, never someone else's.
         "portail:switch_membership": Case(

@@ -1,0 +1,219 @@
+"""Supply and rules: facilities, conventions, reserved places, attributions and the fee barème.
+
+A *convention* reserves places in facilities for the families its prescribing partners refer.
+Places are numbered slots (``PlaceReservee``); an *attribution* occupies one slot for one pathway
+over a period. The CNAF barème is data dated by the day it takes effect, never constants.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from portail.models import Commune, Membership, Partenaire
+from portail.permissions import Access
+
+
+class Structure(models.Model):
+    """A childcare facility (EAJE)."""
+
+    class Kind(models.TextChoices):
+        CRECHE_COLLECTIVE = "creche_collective", "Crèche collective"
+        CRECHE_FAMILIALE = "creche_familiale", "Crèche familiale"
+        HALTE_GARDERIE = "halte_garderie", "Halte-garderie"
+        MULTI_ACCUEIL = "multi_accueil", "Multi-accueil"
+        MICRO_CRECHE = "micro_creche", "Micro-crèche"
+        HALTE_JEUX = "halte_jeux", "Halte-jeux"
+        LAEP = "laep", "Lieu d'accueil enfants-parents"
+
+    nom = models.CharField("nom", max_length=200)
+    kind = models.CharField("type de structure", max_length=30, choices=Kind.choices)
+    gestionnaire = models.ForeignKey(
+        Partenaire, verbose_name="gestionnaire", on_delete=models.PROTECT, related_name="structures"
+    )
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    qpv = models.BooleanField("en quartier prioritaire (QPV)", default=False)
+    places_total = models.PositiveIntegerField("nombre total de places")
+    age_min_semaines = models.PositiveSmallIntegerField("âge minimum (semaines)", default=10)
+    age_max_mois = models.PositiveSmallIntegerField("âge maximum (mois)", default=60)
+    coordinateurs = models.ManyToManyField(
+        Membership, verbose_name="coordinateurs", blank=True, related_name="structures_coordonnees"
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    access = Access(
+        coordinateur=("coordinateurs", "places_reservees__convention__coordinateurs"),
+        direction="gestionnaire",
+    )
+
+    class Meta:
+        verbose_name = "structure d'accueil"
+        verbose_name_plural = "structures d'accueil"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Convention(models.Model):
+    """An agreement between partners reserving places, with a free period and reporting duties."""
+
+    titre = models.CharField("intitulé", max_length=250)
+    debut = models.DateField("date de début")
+    fin = models.DateField("date de fin")
+    reconduction_annuelle = models.BooleanField("reconduite chaque année", default=True)
+    # Target public.
+    age_min_semaines = models.PositiveSmallIntegerField("âge minimum de l'enfant (semaines)", default=10)
+    age_max_mois = models.PositiveSmallIntegerField("âge maximum de l'enfant (mois)", default=60)
+    communes = models.ManyToManyField(
+        Commune, verbose_name="communes de résidence admises", blank=True,
+        help_text="Vide : toutes les communes.",
+    )
+    criteres_prioritaires = models.TextField("critères de priorité", blank=True)
+    # Rules of the scheme.
+    gratuite_mois = models.PositiveSmallIntegerField(
+        "durée maximale de gratuité (mois)", null=True, blank=True,
+        help_text="Vide : gratuit pendant tout le parcours.",
+    )
+    duree_min_parcours_mois = models.PositiveSmallIntegerField(
+        "durée minimale du parcours d'insertion du parent (mois)", default=2
+    )
+    frequentation_min_par_mois = models.PositiveSmallIntegerField(
+        "fréquentation minimale (accueils par mois)", default=2
+    )
+    creneau_max_minutes = models.PositiveSmallIntegerField(
+        "durée maximale d'un créneau (minutes)", null=True, blank=True
+    )
+    delai_reponse_jours = models.PositiveSmallIntegerField(
+        "délai de réponse aux orientations (jours)", default=10
+    )
+    budget_annuel = models.DecimalField(
+        "budget annuel (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    coordinateurs = models.ManyToManyField(
+        Membership, verbose_name="coordinateurs", blank=True, related_name="conventions_coordonnees"
+    )
+
+    access = Access(
+        prescripteur="signataires__partenaire",
+        coordinateur=("coordinateurs",),
+        direction="places_reservees__structure__gestionnaire",
+        financeur="signataires__partenaire",
+    )
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        ordering = ["-debut", "titre"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fin__gte=models.F("debut")), name="convention_dates_ordered",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            )
+        ]
+
+    def __str__(self):
+        return self.titre
+
+
+class Signataire(models.Model):
+    """A partner signing a convention, with its role in it."""
+
+    class RoleConvention(models.TextChoices):
+        FINANCEUR = "financeur", "Financeur"
+        PORTEUR = "porteur", "Porteur"
+        PRESCRIPTEUR = "prescripteur", "Partenaire prescripteur"
+        MEDIATION = "mediation", "Médiation"
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="signataires"
+    )
+    partenaire = models.ForeignKey(
+        Partenaire, verbose_name="partenaire", on_delete=models.PROTECT, related_name="signatures"
+    )
+    role = models.CharField("rôle dans la convention", max_length=20, choices=RoleConvention.choices)
+
+    class Meta:
+        verbose_name = "signataire"
+        verbose_name_plural = "signataires"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "partenaire", "role"], name="signataire_unique",
+                violation_error_message="Ce partenaire a déjà ce rôle dans la convention.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partenaire} ({self.get_role_display()})"
+
+
+class PlaceReservee(models.Model):
+    """One numbered slot a convention reserves in a facility."""
+
+    class Kind(models.TextChoices):
+        REGULIERE = "reguliere", "Accueil régulier"
+        ADAPTATION_URGENCE = "adaptation_urgence", "Adaptation ou urgence"
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="places_reservees"
+    )
+    structure = models.ForeignKey(
+        Structure, verbose_name="structure", on_delete=models.PROTECT, related_name="places_reservees"
+    )
+    kind = models.CharField("type de place", max_length=20, choices=Kind.choices, default=Kind.REGULIERE)
+    numero = models.PositiveSmallIntegerField("numéro")
+
+    class Meta:
+        verbose_name = "place réservée"
+        verbose_name_plural = "places réservées"
+        ordering = ["convention", "structure", "kind", "numero"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "structure", "numero"], name="place_reservee_numero_unique",
+                violation_error_message="Ce numéro de place existe déjà pour cette structure.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure} – place {self.numero} ({self.get_kind_display().lower()})"
+
+
+class Attribution(models.Model):
+    """The occupation of one reserved place by one pathway, from ``debut`` to ``fin`` included.
+
+    ``fin`` is empty while the child is still on the place; releasing the place on exit sets it,
+    and the place is free again the next day. Created only by ``conventions.services``.
+    """
+
+    place = models.ForeignKey(
+        PlaceReservee, verbose_name="place", on_delete=models.PROTECT, related_name="attributions"
+    )
+    parcours = models.ForeignKey(
+        "parcours.Parcours", verbose_name="parcours", on_delete=models.PROTECT, related_name="attributions"
+    )
+    debut = models.DateField("premier jour")
+    fin = models.DateField("dernier jour", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="attribuée par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    access = Access(
+        coordinateur=("place__convention__coordinateurs", "place__structure__coordinateurs"),
+        direction="place__structure__gestionnaire",
+    )
+
+    class Meta:
+        verbose_name = "attribution"
+        verbose_name_plural = "attributions"
+        ordering = ["-debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fin__isnull=True) | models.Q(fin__gte=models.F("debut")),
+                name="attribution_dates_ordered",
+                violation_error_message="Le dernier jour ne peut précéder le premier.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.place} du {self.debut:%d/%m/%Y}"
