@@ -14,6 +14,12 @@ from portail.models import Commune, Partenaire
 from portail.permissions import Access
 
 
+class RessourcesStatut(models.TextChoices):
+    CONNUES = "connues", "Connues"
+    INCONNUES = "inconnues", "Pas encore connues"
+    REFUSEES = "refusees", "La famille refuse de les communiquer"
+
+
 class Famille(models.Model):
     """The household: what the rules, the weighting and the fee engine need to know about it."""
 
@@ -26,6 +32,12 @@ class Famille(models.Model):
         "un enfant de la famille perçoit l'AEEH ou la PCH", default=False
     )
     minima_sociaux = models.BooleanField("bénéficiaire de minima sociaux", default=False)
+    ressources_statut = models.CharField(
+        "ressources", max_length=20, choices=RessourcesStatut.choices, default=RessourcesStatut.INCONNUES
+    )
+    ressources_mensuelles = models.DecimalField(
+        "ressources mensuelles retenues (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
     created_by_partenaire = models.ForeignKey(
         Partenaire, verbose_name="partenaire à l'origine du dossier", on_delete=models.PROTECT,
         related_name="familles_creees",
