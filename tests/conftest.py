@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import MembershipFactory, PartenaireFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def prescripteur(db):
