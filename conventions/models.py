@@ -217,3 +217,70 @@ class Attribution(models.Model):
 
     def __str__(self):
         return f"{self.place} du {self.debut:%d/%m/%Y}"
+
+
+class Bareme(models.Model):
+    """A CNAF barème, dated by the day it takes effect.
+
+    A later barème may give only what changed (e.g. a new ceiling): an empty floor or ceiling,
+    or no taux d'effort row, keeps the last known value (see ``selectors.bareme_on``).
+    """
+
+    effective_from = models.DateField("en vigueur à partir du", unique=True)
+    plancher = models.DecimalField(
+        "plancher de ressources mensuelles (€)", max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text="Vide : le dernier plancher connu reste appliqué.",
+    )
+    plafond = models.DecimalField(
+        "plafond de ressources mensuelles (€)", max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text="Vide : le dernier plafond connu reste appliqué.",
+    )
+    max_enfants = models.PositiveSmallIntegerField("nombre maximal d'enfants couvert", default=10)
+    source = models.CharField("source", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "barème CNAF"
+        verbose_name_plural = "barèmes CNAF"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plancher__isnull=True) | models.Q(plafond__isnull=True)
+                | models.Q(plafond__gt=models.F("plancher")),
+                name="bareme_plafond_above_plancher",
+                violation_error_message="Le plafond doit dépasser le plancher.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Barème du {self.effective_from:%d/%m/%Y}"
+
+
+class TauxEffort(models.Model):
+    """One row of a barème's taux d'effort table."""
+
+    class CareType(models.TextChoices):
+        COLLECTIF = "collectif", "Accueil collectif"
+        FAMILIAL = "familial", "Accueil familial"
+
+    bareme = models.ForeignKey(Bareme, verbose_name="barème", on_delete=models.CASCADE, related_name="taux")
+    care_type = models.CharField("type d'accueil", max_length=10, choices=CareType.choices)
+    min_enfants = models.PositiveSmallIntegerField("à partir de (enfants à charge)")
+    taux = models.DecimalField("taux d'effort horaire (%)", max_digits=6, decimal_places=4)
+
+    class Meta:
+        verbose_name = "taux d'effort"
+        verbose_name_plural = "taux d'effort"
+        ordering = ["bareme", "care_type", "min_enfants"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bareme", "care_type", "min_enfants"], name="taux_effort_unique",
+                violation_error_message="Ce barème a déjà un taux pour ce nombre d'enfants.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_enfants__gte=1) & models.Q(taux__gt=0), name="taux_effort_positive",
+                violation_error_message="Le taux et le nombre d'enfants doivent être positifs.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_care_type_display()}, {self.min_enfants} enfant(s) : {self.taux} %"
