@@ -25,3 +25,14 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class MembershipChoiceForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from the application, or a recovery code."""
+
+    token = forms.CharField(
+        label="Code de vérification", max_length=16,
+        help_text="Les 6 chiffres affichés par votre application, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        error_messages={"required": "Saisissez le code de vérification."},
+    )

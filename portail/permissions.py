@@ -25,6 +25,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from guardian.utils import get_user_obj_perms_model
 
 from .models import Membership, Role
@@ -112,6 +115,8 @@ def member_required(*roles: str):
 
     Anonymous users go to the sign-in page; a signed-in user without the role gets a 403 (the
     page exists for other roles, so nothing leaks). Object-level checks are the selectors' job.
+    A user who must pass a second factor (see :func:`second_factor_redirect`) and has not yet
+    done so in this session goes to the enrolment or the verification page first.
     """
 
     def decorator(view):
@@ -119,6 +124,9 @@ def member_required(*roles: str):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            pending = second_factor_redirect(request)
+            if pending is not None:
+                return pending
             membership = current_membership(request)
             allowed = request.user.is_superuser or (
                 membership is not None and (not roles or membership.role in roles)
@@ -130,3 +138,32 @@ def member_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def second_factor_redirect(request):
+    """A redirect to the second-factor pages when this session still owes one, else ``None``.
+
+    Users acting through a role that opens family files, and superusers, must have verified a
+    second factor in the session: without a confirmed device they go to the enrolment page,
+    otherwise to the verification page, and come back to the page they asked for.
+    ``settings.MFA_DISABLED_FOR_DEMO`` (local demo only) switches this off.
+    """
+    from . import mfa
+
+    user = request.user
+    if not mfa.second_factor_required(user, current_membership(request)) or mfa.is_verified(user):
+        return None
+    target = "portail:mfa_verify" if mfa.has_confirmed_device(user) else "portail:mfa_enrol"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def signed_in_required(view):
+    """View decorator for pages of every signed-in user (home, role switch), second factor included."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return second_factor_redirect(request) or view(request, *args, **kwargs)
+
+    return wrapped

@@ -14,6 +14,9 @@ espace_patterns = (
         path("connexion/", views.LoginView.as_view(), name="login"),
         path("deconnexion/", views.LogoutView.as_view(), name="logout"),
         path("role/", views.switch_membership, name="switch_membership"),
+        path("double-authentification/", views.mfa_recovery_codes, name="mfa_status"),
+        path("double-authentification/activation/", views.mfa_enrol, name="mfa_enrol"),
+        path("double-authentification/verification/", views.mfa_verify, name="mfa_verify"),
     ],
     "portail",
 )

@@ -1,17 +1,29 @@
 """Helpers shared by the tests of every app."""
 
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portail.mfa import TOTP_DEVICE_NAME
 from portail.middleware import SESSION_KEY
 
 
-def login(client, user, membership=None):
+def login(client, user, membership=None, *, second_factor=True):
     """Signs ``user`` in on ``client``, acting through ``membership`` when given.
 
     Every test signs in through here, so that what a real sign-in sets up (the chosen role,
-    the second factor) is set up the same way everywhere.
+    the second factor) is set up the same way everywhere. With ``second_factor`` (the
+    default), the user gets a confirmed TOTP device and the session is marked as verified
+    with it, as after a correct code at the verification page; ``second_factor=False``
+    leaves the session unverified (to test the enforcement itself).
     """
     client.force_login(user)
+    session = client.session
     if membership is not None:
-        session = client.session
         session[SESSION_KEY] = membership.pk
-        session.save()
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=True
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client

@@ -17,6 +17,9 @@ def cases(world):
         "portail:home": Case(expected=signed_in_only()),
         "portail:login": Case(expected=dict.fromkeys(ROLES[1:], 302), default=200),
         "portail:logout": Case(method="post", default=302),
+        "portail:mfa_enrol": Case(expected=signed_in_only()),
+        "portail:mfa_verify": Case(expected=signed_in_only()),
+        "portail:mfa_status": Case(expected=signed_in_only()),
         # The superuser has no membership to switch to: 404, never someone else's.
         "portail:switch_membership": Case(
             method="post", data=_own_membership, default=302, expected={"superuser": 404}
