@@ -26,7 +26,9 @@ BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(not BROKER, reason="CELERY_TEST_BROKER_URL (Redis) absent : jambe PostgreSQL + Redis de .ci/run"),
+    pytest.mark.skipif(
+        not BROKER, reason="CELERY_TEST_BROKER_URL (Redis) absent : jambe PostgreSQL + Redis de .ci/run"
+    ),
 ]
 
 
