@@ -5,6 +5,8 @@ Places are numbered slots (``PlaceReservee``); an *attribution* occupies one slo
 over a period. The CNAF barème is data dated by the day it takes effect, never constants.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -40,6 +42,16 @@ class Structure(models.Model):
         Membership, verbose_name="coordinateurs", blank=True, related_name="structures_coordonnees"
     )
     is_active = models.BooleanField("active", default=True)
+    tarif_urgence = models.DecimalField(
+        "tarif horaire fixe d'accueil d'urgence (€)", max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text="Vide : le tarif plancher s'applique tant que les ressources sont inconnues.",
+    )
+    majoration_hors_commune = models.DecimalField(
+        "majoration horaire hors commune (€)", max_digits=6, decimal_places=2, default=Decimal("2.28")
+    )
+    accueil_familial = models.BooleanField(
+        "accueil familial (barème des crèches familiales)", default=False
+    )
 
     access = Access(
         coordinateur=("coordinateurs", "places_reservees__convention__coordinateurs"),
@@ -284,3 +296,142 @@ class TauxEffort(models.Model):
 
     def __str__(self):
         return f"{self.get_care_type_display()}, {self.min_enfants} enfant(s) : {self.taux} %"
+
+
+class HoraireOuverture(models.Model):
+    """One opening period of a facility on a weekday; several periods a day make the breaks
+    (Lunel: 8 h 30 – 12 h 15 and 13 h 30 – 17 h, closed on Friday afternoon)."""
+
+    class Weekday(models.IntegerChoices):
+        LUNDI = 0, "Lundi"
+        MARDI = 1, "Mardi"
+        MERCREDI = 2, "Mercredi"
+        JEUDI = 3, "Jeudi"
+        VENDREDI = 4, "Vendredi"
+        SAMEDI = 5, "Samedi"
+        DIMANCHE = 6, "Dimanche"
+
+    structure = models.ForeignKey(
+        Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="horaires"
+    )
+    weekday = models.PositiveSmallIntegerField("jour", choices=Weekday.choices)
+    ouverture = models.TimeField("ouverture")
+    fermeture = models.TimeField("fermeture")
+
+    class Meta:
+        verbose_name = "horaire d'ouverture"
+        verbose_name_plural = "horaires d'ouverture"
+        ordering = ["structure", "weekday", "ouverture"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fermeture__gt=models.F("ouverture")), name="horaire_ordered",
+                violation_error_message="L'heure de fermeture doit suivre l'heure d'ouverture.",
+            ),
+            models.UniqueConstraint(
+                fields=["structure", "weekday", "ouverture"], name="horaire_unique",
+                violation_error_message="Cette plage horaire existe déjà pour ce jour.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.ouverture:%H:%M}–{self.fermeture:%H:%M}"
+
+
+class Fermeture(models.Model):
+    """A closure of a facility: holidays, training days."""
+
+    structure = models.ForeignKey(
+        Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="fermetures"
+    )
+    debut = models.DateField("premier jour de fermeture")
+    fin = models.DateField("dernier jour de fermeture")
+    motif = models.CharField("motif", max_length=200)
+
+    class Meta:
+        verbose_name = "fermeture"
+        verbose_name_plural = "fermetures"
+        ordering = ["structure", "debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fin__gte=models.F("debut")), name="fermeture_dates_ordered",
+                violation_error_message="Le dernier jour de fermeture ne peut précéder le premier.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.motif} ({self.debut:%d/%m/%Y} – {self.fin:%d/%m/%Y})"
+
+
+class Financement(models.Model):
+    """What a partner funds of a convention in a year (for the financial review and the reports)."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="financements"
+    )
+    partenaire = models.ForeignKey(
+        Partenaire, verbose_name="partenaire financeur", on_delete=models.PROTECT, related_name="financements"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "financement"
+        verbose_name_plural = "financements"
+        ordering = ["convention", "-annee", "partenaire"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "partenaire", "annee"], name="financement_unique",
+                violation_error_message="Ce partenaire a déjà un financement pour cette année.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(montant__gte=0), name="financement_positive",
+                violation_error_message="Le montant ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partenaire} {self.annee} : {self.montant} €"
+
+
+class DemandePlace(models.Model):
+    """An entry on a convention's waiting list, kept when no place is free."""
+
+    class State(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        SERVIE = "servie", "Place attribuée"
+        RETIREE = "retiree", "Retirée de la liste"
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="demandes"
+    )
+    parcours = models.ForeignKey(
+        "parcours.Parcours", verbose_name="parcours", on_delete=models.CASCADE, related_name="demandes_place"
+    )
+    kind = models.CharField(
+        "type de place demandé", max_length=20, choices=PlaceReservee.Kind.choices,
+        default=PlaceReservee.Kind.REGULIERE,
+    )
+    souhaitee_le = models.DateField("date d'accueil souhaitée")
+    state = models.CharField("état", max_length=20, choices=State.choices, default=State.EN_ATTENTE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="inscrite par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("inscrite le", auto_now_add=True)
+    closed_at = models.DateTimeField("sortie de la liste le", null=True, blank=True)
+
+    access = Access(coordinateur=("convention__coordinateurs",))
+
+    class Meta:
+        verbose_name = "demande en liste d'attente"
+        verbose_name_plural = "liste d'attente"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "parcours"], condition=models.Q(state="en_attente"),
+                name="demande_place_waiting_unique",
+                violation_error_message="Ce parcours est déjà sur la liste d'attente.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Demande n° {self.pk}"

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from portail.permissions import scope
 
 from . import rules
-from .models import Bareme, TauxEffort
+from .models import Attribution, Bareme, Convention, DemandePlace, PlaceReservee, Structure, TauxEffort
 
 
 class BaremeIntrouvable(LookupError):
@@ -43,3 +50,177 @@ def bareme_on(day: date) -> rules.Bareme:
         rates={care_type: tuple(rows) for care_type, rows in rates.items()},
         max_children=with_rates.max_enfants,
     )
+
+
+# --- Scoped querysets -----------------------------------------------------------------------
+
+
+def _count(queryset, outer: str):
+    """A correlated ``COUNT(*)`` of ``queryset`` grouped on ``outer`` (an ``OuterRef`` path)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer)
+            .annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def active_on(day: date) -> Q:
+    """Attributions covering ``day``."""
+    return Q(debut__lte=day) & (Q(fin__isnull=True) | Q(fin__gte=day))
+
+
+def structures_for(user, membership, *, day: date | None = None):
+    """Facilities the user may see, with the counts their list and the 1-in-20 rule need."""
+    day = day or timezone.localdate()
+    attributions = Attribution.objects.filter(active_on(day))
+    queryset = scope(Structure.objects.all(), user, membership).select_related("commune", "gestionnaire")
+    return queryset.annotate(
+        reserved=_count(PlaceReservee.objects.all(), "structure"),
+        insertion_now=_count(attributions, "place__structure"),
+    )
+
+
+def conventions_for(user, membership, *, day: date | None = None):
+    """Conventions the user may see, annotated with today's occupancy."""
+    day = day or timezone.localdate()
+    soon = day + timedelta(days=UPCOMING_DAYS)
+    attributions = Attribution.objects.all()
+    return scope(Convention.objects.all(), user, membership).annotate(
+        reserved=_count(PlaceReservee.objects.all(), "convention"),
+        occupied=_count(attributions.filter(active_on(day)), "place__convention"),
+        releasing=_count(attributions.filter(fin__gte=day, fin__lte=soon), "place__convention"),
+        waiting=_count(DemandePlace.objects.filter(state=DemandePlace.State.EN_ATTENTE), "convention"),
+    ).annotate(free=F("reserved") - F("occupied"))
+
+
+UPCOMING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    structure: Structure
+    kind: str
+    kind_label: str
+    reserved: int
+    occupied: int
+
+    @property
+    def free(self) -> int:
+        return max(self.reserved - self.occupied, 0)
+
+
+def occupancy_rows(convention: Convention, day: date) -> list[Occupancy]:
+    """Reserved, occupied and free slots of ``convention`` on ``day``, per facility and kind (2 queries)."""
+    places = list(
+        PlaceReservee.objects.filter(convention=convention).select_related("structure")
+        .annotate(busy=Exists(Attribution.objects.filter(active_on(day), place=OuterRef("pk"))))
+        .order_by("structure__nom", "kind", "numero")
+    )
+    rows: dict[tuple[int, str], list] = {}
+    labels = dict(PlaceReservee.Kind.choices)
+    for place in places:
+        key = (place.structure_id, place.kind)
+        row = rows.setdefault(key, [place.structure, place.kind, 0, 0])
+        row[2] += 1
+        row[3] += int(place.busy)
+    return [Occupancy(s, kind, labels[kind], reserved, occupied) for s, kind, reserved, occupied in rows.values()]
+
+
+def current_attributions(convention: Convention, day: date):
+    """Attributions of ``convention`` running on ``day`` or starting later, soonest release first."""
+    return (
+        Attribution.objects.filter(place__convention=convention)
+        .filter(Q(fin__isnull=True) | Q(fin__gte=day))
+        .select_related("place__structure", "parcours")
+        .order_by(F("fin").asc(nulls_last=True), "debut")
+    )
+
+
+def waiting_list(convention: Convention):
+    return (
+        DemandePlace.objects.filter(convention=convention, state=DemandePlace.State.EN_ATTENTE)
+        .select_related("parcours")
+        .order_by("created_at", "pk")
+    )
+
+
+def insertion_guarantee(structure) -> dict:
+    """Décret 2009-404: the guaranteed minimum, the children in an insertion pathway now, the shortfall.
+
+    ``structure`` comes from :func:`structures_for` (``insertion_now`` annotated).
+    """
+    minimum = rules.insertion_places_minimum(structure.places_total)
+    return {
+        "minimum": minimum,
+        "current": structure.insertion_now,
+        "shortfall": max(minimum - structure.insertion_now, 0),
+    }
+
+
+# --- Free-of-charge period of a pathway ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreePeriod:
+    first_day: date | None
+    last_day: date | None
+    max_months: int | None
+    exited: bool
+
+    @property
+    def started(self) -> bool:
+        return self.first_day is not None
+
+
+def free_period(parcours) -> FreePeriod:
+    """The free-of-charge period of ``parcours``: from its first day of care to the convention's
+    maximum or the exit (the last day of its last attribution once all are closed), whichever is
+    first. Uses ``parcours.attributions.all()`` and ``parcours.convention``: prefetch them on lists
+    (``prefetch_related("attributions")``, ``select_related("convention")``)."""
+    attributions = list(parcours.attributions.all())
+    max_months = parcours.convention.gratuite_mois
+    if not attributions:
+        return FreePeriod(None, None, max_months, exited=False)
+    first_day = min(a.debut for a in attributions)
+    exited = all(a.fin is not None for a in attributions)
+    exit_day = max(a.fin for a in attributions) if exited else None
+    return FreePeriod(first_day, rules.free_period_end(first_day, max_months, exit_day), max_months, exited)
+
+
+# --- Occupancy over a year (reports, benchmark) -----------------------------------------------
+
+
+def yearly_occupancy(year: int, conventions=None) -> dict[int, dict]:
+    """For each convention: its reserved slots and, for every day of ``year``, the occupied slots.
+
+    Two queries whatever the volume: the reserved counts, then the attributions overlapping the
+    year as bare tuples, swept day by day in Python (a +1/−1 difference array per convention).
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    days = (last - first).days + 1
+    places = PlaceReservee.objects.all()
+    if conventions is not None:
+        places = places.filter(convention__in=conventions)
+    result = {
+        row["convention"]: {"reserved": row["n"], "occupied": [0] * days}
+        for row in places.order_by().values("convention").annotate(n=Count("pk"))
+    }
+    deltas = {pk: [0] * (days + 1) for pk in result}
+    rows = Attribution.objects.filter(debut__lte=last).filter(Q(fin__isnull=True) | Q(fin__gte=first))
+    if conventions is not None:
+        rows = rows.filter(place__convention__in=conventions)
+    for convention_id, debut, fin in rows.values_list("place__convention_id", "debut", "fin").iterator(2000):
+        start = max((debut - first).days, 0)
+        stop = days if fin is None or fin > last else (fin - first).days + 1
+        delta = deltas[convention_id]
+        delta[start] += 1
+        delta[stop] -= 1
+    for pk, delta in deltas.items():
+        running, occupied = 0, result[pk]["occupied"]
+        for index in range(days):
+            running += delta[index]
+            occupied[index] = running
+    return result
