@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
@@ -29,5 +30,6 @@ urlpatterns = [
     path("espace/conventions/", include("conventions.urls")),
     path("espace/orientations/", include("orientations.urls")),
     path("espace/parcours/", include("parcours.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(wagtail_urls)),
 ]
