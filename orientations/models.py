@@ -5,13 +5,18 @@ that convention study it and accept or refuse it. Acceptance opens the family's 
 (``parcours.Parcours``) in the same transaction.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
-from django_fsm import FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from conventions.models import Convention
+from conventions.models import Convention, Structure
 from portail.models import Commune, Partenaire
 from portail.permissions import Access
+
+from . import rules
+from .storage import PrivateStorage
 
 
 class RessourcesStatut(models.TextChoices):
@@ -93,13 +98,27 @@ class Enfant(models.Model):
     date_naissance = models.DateField("date de naissance")
     handicap = models.BooleanField("situation de handicap", default=False)
     maladie_chronique = models.BooleanField("maladie chronique ou besoin de santé particulier", default=False)
+    cle_doublon = models.CharField(
+        "clé de rapprochement (nom et prénom normalisés)", max_length=210, editable=False, default="",
+        db_index=True,
+    )
 
     class Meta:
         verbose_name = "enfant"
         verbose_name_plural = "enfants"
+        indexes = [models.Index(fields=["cle_doublon", "date_naissance"], name="enfant_doublon_idx")]
 
     def __str__(self):
         return f"Enfant n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.cle_doublon = rules.duplicate_key(self.prenom, self.nom)
+        super().save(*args, **kwargs)
+
+    def visite_medicale_requise(self, start) -> bool:
+        """Needs that call for the doctor's visit before admission: under 4 months at ``start``,
+        a disability or a chronic illness."""
+        return self.handicap or self.maladie_chronique or rules.add_months(self.date_naissance, 4) > start
 
     @property
     def initiales(self) -> str:
@@ -128,8 +147,39 @@ class Consentement(models.Model):
         return f"Consentement du {self.date:%d/%m/%Y}"
 
 
-class Orientation(models.Model):
-    """A referral: a prescriber asks that one child of a family enter a convention's scheme."""
+class Motif(models.TextChoices):
+    """Why a prescriber refers the family."""
+
+    RECHERCHE_EMPLOI = "recherche_emploi", "Recherche d'emploi"
+    FORMATION = "formation", "Formation"
+    REPRISE_EMPLOI = "reprise_emploi", "Reprise d'emploi"
+    PREVENTION_PMI = "prevention_pmi", "Prévention précoce (PMI)"
+    URGENCE_SOCIALE = "urgence_sociale", "Urgence sociale"
+
+
+class MotifRefus(models.TextChoices):
+    """The reasons a coordinator may give for a refusal (shown to the prescriber with the message)."""
+
+    HORS_CRITERES = "hors_criteres", "La famille ne remplit pas les critères de la convention"
+    COMPLET = "complet", "Aucune place disponible sur la période demandée"
+    BESOIN_INADAPTE = "besoin_inadapte", "Le besoin d'accueil ne correspond pas à l'offre"
+    DOSSIER_INCOMPLET = "dossier_incomplet", "Le dossier est incomplet"
+    AUTRE_SOLUTION = "autre_solution", "Une autre solution d'accueil est plus adaptée"
+    DESISTEMENT = "desistement", "La famille s'est désistée"
+    AUTRE = "autre", "Autre motif (précisé dans le message)"
+
+
+OPEN_STATES = ("brouillon", "envoyee", "en_etude")
+AWAITING_STATES = ("envoyee", "en_etude")
+
+
+class Orientation(ConcurrentTransitionMixin, models.Model):
+    """A referral: a prescriber asks that one child of a family enter a convention's scheme.
+
+    The state only changes through the transitions below, called by ``orientations.services``
+    inside ``transaction.atomic()``; ``ConcurrentTransitionMixin`` makes a second, concurrent
+    transition from the same state fail instead of overwriting the first.
+    """
 
     class State(models.TextChoices):
         BROUILLON = "brouillon", "Brouillon"
@@ -159,9 +209,27 @@ class Orientation(models.Model):
     )
     date_souhaitee = models.DateField("date d'accueil souhaitée")
     besoin = models.TextField("besoin d'accueil (jours, demi-journées, heures)")
+    motifs = models.JSONField("motifs de l'orientation", default=list, blank=True)
+    urgence = models.BooleanField("situation d'urgence", default=False)
     state = FSMField("état", default=State.BROUILLON, choices=State.choices, protected=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    echeance = models.DateField("réponse attendue au plus tard le", null=True, blank=True)
     answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    structure = models.ForeignKey(
+        Structure, verbose_name="structure d'accueil retenue", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="orientations",
+    )
+    motif_refus = models.CharField("motif du refus", max_length=30, choices=MotifRefus.choices, blank=True)
+    message_refus = models.TextField("message au prescripteur", blank=True)
+    doublon_confirme = models.BooleanField(
+        "doublon signalé et confirmé par le prescripteur", default=False
+    )
+    ponderation = models.IntegerField("pondération", default=0, db_index=True)
+    ponderation_detail = models.JSONField("détail de la pondération", default=list, blank=True)
+    jeton = models.UUIDField(
+        "jeton de soumission", default=uuid.uuid4, unique=True, editable=False,
+        help_text="Un double envoi du même formulaire retrouve l'orientation déjà créée.",
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -174,7 +242,184 @@ class Orientation(models.Model):
         verbose_name = "orientation"
         verbose_name_plural = "orientations"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["partenaire", "state", "-created_at"], name="orientation_partner_idx")]
+        indexes = [
+            models.Index(fields=["partenaire", "state", "-created_at"], name="orientation_partner_idx"),
+            models.Index(fields=["convention", "state", "-ponderation", "sent_at"], name="orientation_queue_idx"),
+            models.Index(fields=["state", "echeance"], name="orientation_deadline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="refusee") | ~models.Q(motif_refus=""),
+                name="orientation_refus_motive",
+                violation_error_message="Un refus doit être motivé.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="acceptee") | models.Q(convention__isnull=False),
+                name="orientation_acceptee_convention",
+                violation_error_message="Une orientation acceptée doit avoir une convention.",
+            ),
+        ]
 
     def __str__(self):
         return f"Orientation n° {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"OR-{self.pk:06d}" if self.pk else ""
+
+    def get_motifs_display(self) -> list[str]:
+        labels = dict(Motif.choices)
+        return [labels.get(value, value) for value in self.motifs]
+
+    def has_consent(self) -> bool:
+        return self.famille.consentements.exists()
+
+    # --- Transitions: called only by orientations.services -------------------------------------
+
+    @transition(field=state, source=State.BROUILLON, target=State.ENVOYEE, conditions=[has_consent])
+    def envoyer(self):
+        """Sent to the coordination; the deadline is set by the service from the convention."""
+
+    @transition(field=state, source=State.ENVOYEE, target=State.EN_ETUDE)
+    def etudier(self):
+        """A coordinator has opened the file and studies it."""
+
+    @transition(field=state, source=[State.ENVOYEE, State.EN_ETUDE], target=State.ACCEPTEE)
+    def accepter(self):
+        """Accepted: the pathway opens (``signals.orientation_acceptee``)."""
+
+    @transition(field=state, source=[State.ENVOYEE, State.EN_ETUDE], target=State.REFUSEE)
+    def refuser(self):
+        """Refused with a reason from the list and a message, both shown to the prescriber."""
+
+    @transition(field=state, source=[State.BROUILLON, State.ENVOYEE, State.EN_ETUDE], target=State.ANNULEE)
+    def annuler(self):
+        """Withdrawn by the prescriber before any decision."""
+
+    @transition(field=state, source=[State.ENVOYEE, State.EN_ETUDE], target=State.EXPIREE)
+    def expirer(self):
+        """Unanswered for too long: closed by the daily task."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_awaiting(self) -> bool:
+        return self.state in AWAITING_STATES
+
+
+class Evenement(models.Model):
+    """One step of a referral's timeline: who moved it from which state to which, and when."""
+
+    orientation = models.ForeignKey(
+        Orientation, verbose_name="orientation", on_delete=models.CASCADE, related_name="evenements"
+    )
+    source = models.CharField("état de départ", max_length=20, choices=Orientation.State.choices, blank=True)
+    cible = models.CharField("état d'arrivée", max_length=20, choices=Orientation.State.choices)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="Vide : traitement automatique.",
+    )
+    at = models.DateTimeField("date", auto_now_add=True)
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "événement d'orientation"
+        verbose_name_plural = "historique des orientations"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_source_display() or 'Création'} → {self.get_cible_display()}"
+
+
+def _piece_jointe_path(instance, filename):
+    """A random name: the original name (which may name the family) is kept only in the database."""
+    return f"orientations/{instance.orientation_id}/{uuid.uuid4().hex}"
+
+
+class PieceJointe(models.Model):
+    """A document attached to a referral, stored outside the public media and served by a checked view."""
+
+    class Kind(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    orientation = models.ForeignKey(
+        Orientation, verbose_name="orientation", on_delete=models.CASCADE, related_name="pieces_jointes"
+    )
+    fichier = models.FileField("fichier", storage=PrivateStorage(), upload_to=_piece_jointe_path, max_length=200)
+    nom = models.CharField("nom du fichier", max_length=200)
+    type_mime = models.CharField("type de fichier", max_length=30, choices=Kind.choices)
+    taille = models.PositiveIntegerField("taille (octets)")
+    ajoutee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ajoutée par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Pièce jointe n° {self.pk}"
+
+
+class Ponderation(models.Model):
+    """The weights of a convention's priority criteria (the defaults apply without a row)."""
+
+    convention = models.OneToOneField(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="ponderation"
+    )
+    monoparentale = models.PositiveSmallIntegerField(
+        "famille monoparentale", default=rules.DEFAULT_WEIGHTS.monoparentale
+    )
+    qpv = models.PositiveSmallIntegerField("résidence en QPV", default=rules.DEFAULT_WEIGHTS.qpv)
+    urgence = models.PositiveSmallIntegerField("urgence", default=rules.DEFAULT_WEIGHTS.urgence)
+    minima_sociaux = models.PositiveSmallIntegerField(
+        "minima sociaux", default=rules.DEFAULT_WEIGHTS.minima_sociaux
+    )
+    insertion = models.PositiveSmallIntegerField(
+        "parent en parcours d'insertion", default=rules.DEFAULT_WEIGHTS.insertion
+    )
+    anciennete = models.PositiveSmallIntegerField(
+        "ancienneté de la demande (par mois d'attente)", default=rules.DEFAULT_WEIGHTS.anciennete
+    )
+
+    class Meta:
+        verbose_name = "pondération"
+        verbose_name_plural = "pondérations"
+
+    def __str__(self):
+        return f"Pondération – {self.convention}"
+
+    def as_weights(self) -> rules.Weights:
+        return rules.Weights(
+            monoparentale=self.monoparentale, qpv=self.qpv, urgence=self.urgence,
+            minima_sociaux=self.minima_sociaux, insertion=self.insertion, anciennete=self.anciennete,
+        )
+
+
+class Relance(models.Model):
+    """A reminder sent to the coordination about a late referral: one a day at most (the task's memory)."""
+
+    orientation = models.ForeignKey(
+        Orientation, verbose_name="orientation", on_delete=models.CASCADE, related_name="relances"
+    )
+    jour = models.DateField("jour de la relance")
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance"
+        verbose_name_plural = "relances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orientation", "jour"], name="relance_une_par_jour",
+                violation_error_message="Cette orientation a déjà été relancée ce jour-là.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Relance du {self.jour:%d/%m/%Y}"

@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    "orientations-echeances": {
+        "task": "orientations.tasks.traiter_echeances",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------------------------
