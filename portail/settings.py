@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    "parcours-daily-digest": {
+        "task": "parcours.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "orientations-echeances": {
         "task": "orientations.tasks.traiter_echeances",
         "schedule": crontab(hour=7, minute=0),
