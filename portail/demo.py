@@ -4,10 +4,16 @@ Every function here is idempotent: records are found by their natural key and up
 The partners come from the seed documents (Orléans, Lunel, Levignac; see shared/seeds/README.md).
 """
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .mfa import TOTP_DEVICE_NAME
 from .models import Commune, Membership, Partenaire, Role, User
 
 DEMO_PASSWORD = "Demo-Parcours-2026!"
@@ -99,12 +105,44 @@ def _user(account: DemoAccount, superuser: bool = False) -> User:
     user.is_staff = user.is_superuser = superuser
     user.set_password(DEMO_PASSWORD)
     user.save()
+    TOTPDevice.objects.filter(user=user).exclude(name=TOTP_DEVICE_NAME, confirmed=True).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user, name=TOTP_DEVICE_NAME, defaults={"key": demo_totp_key(account.email), "confirmed": True}
+    )
     return user
+
+
+def demo_totp_key(email: str) -> str:
+    """The fixed TOTP secret of a demo account (hex, as django-otp stores it), from its address.
+
+    Demo accounts only: a real account's secret is random and only its owner's application knows it.
+    """
+    return hashlib.sha256(f"parcours-petite-enfance-demo:{email}".encode()).hexdigest()[:40]
+
+
+def demo_totp_secret(email: str) -> str:
+    """The same secret in base32, as an authenticator application expects it."""
+    return base64.b32encode(bytes.fromhex(demo_totp_key(email))).decode()
+
+
+def demo_code(email: str) -> str:
+    """The current 6-digit code of a demo account (what its application would show now)."""
+    device = TOTPDevice.objects.get(user__email=email.strip().lower(), name=TOTP_DEVICE_NAME, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def account_lines() -> list[str]:
     lines = [f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}"]
+    if settings.MFA_DISABLED_FOR_DEMO:
+        lines.append("Double authentification désactivée (MFA_DISABLED_FOR_DEMO).")
+    else:
+        lines.append(
+            "Double authentification : ajoutez la clé de chaque compte dans une application TOTP, "
+            "ou obtenez le code du moment avec « .venv/bin/python manage.py code_demo <adresse> »."
+        )
     for account in ACCOUNTS:
         role = dict(Role.choices).get(account.role, "superutilisateur")
         lines.append(f"  {account.email:<42} {role:<30} {account.what}")
+        lines.append(f"  {'':<42} clé TOTP : {demo_totp_secret(account.email)}")
     return lines

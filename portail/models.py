@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+
+from .access import Access
 
 
 class EmailUserManager(UserManager):
@@ -103,6 +106,9 @@ class Partenaire(models.Model):
     habilite_le = models.DateTimeField("habilité le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
+    # The partner's own administrators see its record; partner pages are for superusers.
+    access = Access(admin_partenaire="pk")
+
     class Meta:
         verbose_name = "partenaire"
         verbose_name_plural = "partenaires"
@@ -142,6 +148,8 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
+    access = Access(admin_partenaire="partenaire")
+
     class Meta:
         verbose_name = "rattachement"
         verbose_name_plural = "rattachements"
@@ -155,6 +163,59 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} – {self.partenaire}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A partner administrator's invitation of a colleague, by e-mail, with a role.
+
+    The link carries a random token; only its SHA-256 hash is stored, so the table cannot be
+    used to sign in. A link is valid for ``portail.services.INVITATION_VALIDITY`` and serves once.
+    """
+
+    partenaire = models.ForeignKey(
+        Partenaire, verbose_name="partenaire", on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="invité par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    expires_at = models.DateTimeField("valable jusqu'au")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="acceptée par", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    access = Access(admin_partenaire="partenaire")
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Invitation n° {self.pk} – {self.get_role_display()}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "acceptée"
+        if self.cancelled_at:
+            return "annulée"
+        if self.expires_at <= timezone.now():
+            return "expirée"
+        return "en attente"
 
 
 class AuditEvent(models.Model):

@@ -19,7 +19,6 @@ their existence does not leak.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -30,32 +29,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from guardian.utils import get_user_obj_perms_model
 
+from .access import Access
 from .models import Membership, Role
 
 # Roles whose members can open a family file: a second factor is mandatory for them.
 FAMILY_FILE_ROLES = frozenset({Role.PRESCRIPTEUR, Role.COORDINATEUR, Role.DIRECTION})
-
-
-@dataclass(frozen=True)
-class Access:
-    """How the rows of a model relate to the memberships allowed to see them.
-
-    Every value is an ORM lookup path starting from the model:
-
-    * ``prescripteur``: to the prescribing :class:`~portail.models.Partenaire`;
-    * ``coordinateur``: to :class:`~portail.models.Membership` rows assigned to the object
-      (several paths: through the convention, through the facility…);
-    * ``direction``: to the :class:`~portail.models.Partenaire` managing the facility;
-    * ``financeur``: to a funding :class:`~portail.models.Partenaire`;
-    * ``admin_partenaire``: to the :class:`~portail.models.Partenaire` whose administrators
-      manage the object (members, invitations).
-    """
-
-    prescripteur: str | None = None
-    coordinateur: tuple[str, ...] = ()
-    direction: str | None = None
-    financeur: str | None = None
-    admin_partenaire: str | None = None
 
 
 def current_membership(request) -> Membership | None:

@@ -13,6 +13,23 @@ status code with the expected one. Each app with back-office views provides
   ``"conventions:detail": Case(kwargs={"pk": world.convention_x.pk}, expected=...)``.
 
 A URL without a case fails the matrix, so a new view cannot ship without its row.
+
+How to add rows for a new app:
+
+1. create ``tests/<app>/access_matrix.py`` with ``populate(world)`` and ``cases(world)``, and add
+   the app to :data:`APPS` below (dependency order) if it is not there;
+2. give every role its expected code: 302 for anonymous users (sign-in page), 403 for a role
+   the page is not for, **404 for an object of another partner** (cross-partner reads and
+   writes must not reveal that the object exists), 200 or the redirect after a write;
+3. pick the object of a row so that it proves the isolation: e.g. a referral of partner A,
+   so that ``prescripteur_b`` must get 404 (use a callable ``kwargs`` when the object depends
+   on who asks).
+
+The world is built **once** for the whole matrix (inside a transaction rolled back at the end)
+and every row runs in a savepoint that is rolled back, so a POST row may write freely, but
+``populate`` must not depend on the clock of a test (use explicit dates) and ``cases`` must
+not write. Every user of the world already has a confirmed TOTP device, so ``tests.utils.login``
+signs rows in with a verified second factor without writing.
 """
 
 from __future__ import annotations
@@ -21,6 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portail.mfa import TOTP_DEVICE_NAME
 from portail.models import Partenaire, Role
 from tests.factories import MembershipFactory, PartenaireFactory, UserFactory
 
@@ -98,6 +118,10 @@ class World:
             ),
         }
         self.superuser = UserFactory(email="matrice.admin@exemple.fr", is_superuser=True, is_staff=True)
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+            for user in [m.user for m in self.memberships.values()] + [self.superuser]
+        )
 
     def membership(self, role: str):
         return self.memberships.get(role)
