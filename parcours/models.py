@@ -26,10 +26,12 @@ from portail.permissions import Access
 OPEN_STATES = ("reperage", "contractualisation", "accueil", "bilan")
 
 
-def condition(message: str):
-    """Marks a transition condition with the French reason shown when it is not met."""
+def condition(requirement: str, message: str):
+    """Marks a transition condition with what it requires (for the state diagram) and the
+    French reason shown to the user when it is not met."""
 
     def decorator(func):
+        func.requirement = requirement
         func.message = message
         return func
 
@@ -71,24 +73,33 @@ def may_abandon(parcours, user) -> bool:
 # --- Conditions -------------------------------------------------------------------------------
 
 
-@condition("La réunion conjointe n'est pas enregistrée ou l'engagement n'est pas signé.")
+@condition(
+    "engagement signé à la réunion conjointe",
+    "La réunion conjointe n'est pas enregistrée ou l'engagement n'est pas signé.",
+)
 def engagement_signed(parcours) -> bool:
     reunion = ReunionConjointe.objects.filter(parcours=parcours).first()
     return reunion is not None and reunion.engagement_signe_le is not None
 
 
-@condition("Le parcours d'insertion du parent est plus court que la durée minimale de la convention.")
+@condition(
+    "parcours du parent ≥ durée minimale de la convention",
+    "Le parcours d'insertion du parent est plus court que la durée minimale de la convention.",
+)
 def parent_pathway_long_enough(parcours) -> bool:
     reunion = ReunionConjointe.objects.filter(parcours=parcours).first()
     return reunion is not None and reunion.duree_parcours_parent_mois >= parcours.convention.duree_min_parcours_mois
 
 
-@condition("Le projet d'accueil individualisé de l'enfant n'est pas établi.")
+@condition("projet d'accueil individualisé établi", "Le projet d'accueil individualisé de l'enfant n'est pas établi.")
 def projet_accueil_established(parcours) -> bool:
     return ProjetAccueil.objects.filter(parcours=parcours).exists()
 
 
-@condition("L'avis favorable du médecin est requis (enfant de moins de 4 mois ou besoin de santé).")
+@condition(
+    "avis favorable du médecin si moins de 4 mois ou besoin de santé",
+    "L'avis favorable du médecin est requis (enfant de moins de 4 mois ou besoin de santé).",
+)
 def doctor_opinion_if_needed(parcours) -> bool:
     projet = ProjetAccueil.objects.filter(parcours=parcours).first()
     if projet is None:
@@ -96,22 +107,25 @@ def doctor_opinion_if_needed(parcours) -> bool:
     return not projet.avis_medecin_requis or projet.avis_medecin == ProjetAccueil.AvisMedecin.FAVORABLE
 
 
-@condition("Aucune place réservée n'est attribuée à l'enfant.")
+@condition("place réservée attribuée", "Aucune place réservée n'est attribuée à l'enfant.")
 def place_attributed(parcours) -> bool:
     return parcours.attributions.filter(fin__isnull=True).exists()
 
 
-@condition("L'adaptation d'une demi-journée avec le parent n'a pas encore eu lieu.")
+@condition(
+    "adaptation d'une demi-journée tenue",
+    "L'adaptation d'une demi-journée avec le parent n'a pas encore eu lieu.",
+)
 def adaptation_held(parcours) -> bool:
     return Adaptation.objects.filter(parcours=parcours, tenue_le__isnull=False).exists()
 
 
-@condition("Le bilan éducatif et financier n'est pas co-signé avec la famille.")
+@condition("bilan co-signé avec la famille", "Le bilan éducatif et financier n'est pas co-signé avec la famille.")
 def review_cosigned(parcours) -> bool:
     return Bilan.objects.filter(parcours=parcours, signe_famille_le__isnull=False).exists()
 
 
-@condition("L'issue de la sortie (enfant et parent) n'est pas enregistrée.")
+@condition("issue de la sortie enregistrée", "L'issue de la sortie (enfant et parent) n'est pas enregistrée.")
 def exit_recorded(parcours) -> bool:
     return Sortie.objects.filter(parcours=parcours).exists()
 
