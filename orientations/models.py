@@ -385,7 +385,7 @@ class Ponderation(models.Model):
         "parent en parcours d'insertion", default=rules.DEFAULT_WEIGHTS.insertion
     )
     anciennete = models.PositiveSmallIntegerField(
-        "ancienneté de la demande (par mois d'attente)", default=rules.DEFAULT_WEIGHTS.anciennete
+        "ancienneté de la demande (par semaine d'attente)", default=rules.DEFAULT_WEIGHTS.anciennete
     )
 
     class Meta:

@@ -26,8 +26,9 @@ DEFAULT_DELAY_DAYS = 10
 # Without a convention (to be decided by the coordination), the facilities' range applies.
 DEFAULT_AGE_MIN_WEEKS = 10
 DEFAULT_AGE_MAX_MONTHS = 60
-# The age of a request counts one step per month of waiting, up to this many months.
-MAX_WAITING_MONTHS = 6
+# The age of a request counts one step per full week of waiting, up to this many weeks (a referral
+# unanswered after 30 days expires, so a longer count would never apply).
+MAX_WAITING_WEEKS = 4
 
 
 def add_months(day: date, months: int) -> date:
@@ -223,7 +224,7 @@ class Criteria:
     urgence: bool = False
     minima_sociaux: bool = False
     insertion: bool = False
-    waiting_months: int = 0
+    waiting_weeks: int = 0
 
 
 @dataclass(frozen=True)
@@ -236,15 +237,15 @@ class Score:
 
 
 def weigh(criteria: Criteria, weights: Weights = DEFAULT_WEIGHTS) -> Score:
-    """The priority score: each criterion met earns its weight; waiting earns a weight per month (capped)."""
+    """The priority score: each criterion met earns its weight; waiting earns a weight per week (capped)."""
     lines = []
     for name in ("monoparentale", "qpv", "urgence", "minima_sociaux", "insertion"):
         if getattr(criteria, name):
             lines.append((name, CRITERIA_LABELS[name], getattr(weights, name)))
-    months = min(max(criteria.waiting_months, 0), MAX_WAITING_MONTHS)
-    if months and weights.anciennete:
-        label = f"{CRITERIA_LABELS['anciennete']} ({months} mois)"
-        lines.append(("anciennete", label, months * weights.anciennete))
+    weeks = min(max(criteria.waiting_weeks, 0), MAX_WAITING_WEEKS)
+    if weeks and weights.anciennete:
+        label = f"{CRITERIA_LABELS['anciennete']} ({weeks} semaine{'s' if weeks > 1 else ''})"
+        lines.append(("anciennete", label, weeks * weights.anciennete))
     return Score(total=sum(points for _, _, points in lines), breakdown=tuple(lines))
 
 

@@ -151,7 +151,7 @@ def _criteria(orientation: Orientation, famille: Famille, parents, today: date) 
         urgence=orientation.urgence or Motif.URGENCE_SOCIALE in orientation.motifs,
         minima_sociaux=famille.minima_sociaux,
         insertion=any(p.situation == Parent.Situation.INSERTION or p.parcours_debut for p in parents),
-        waiting_months=rules.whole_months_between(sent_on, today),
+        waiting_weeks=max((today - sent_on).days // 7, 0),
     )
 
 

@@ -132,16 +132,16 @@ def test_duplicate_key_keeps_first_and_last_name_apart():
 
 
 def test_weighting_adds_the_weights_of_the_criteria_met_with_its_breakdown():
-    score = rules.weigh(rules.Criteria(monoparentale=True, qpv=True, urgence=True, waiting_months=2))
+    score = rules.weigh(rules.Criteria(monoparentale=True, qpv=True, urgence=True, waiting_weeks=2))
     assert score.total == 3 + 2 + 4 + 2
     assert [line[0] for line in score.breakdown] == ["monoparentale", "qpv", "urgence", "anciennete"]
-    assert score.breakdown[-1][1] == "Ancienneté de la demande (2 mois)"
+    assert score.breakdown[-1][1] == "Ancienneté de la demande (2 semaines)"
 
 
 def test_weighting_uses_the_conventions_weights_and_caps_the_waiting():
     weights = rules.Weights(monoparentale=10, qpv=0, urgence=1, minima_sociaux=0, insertion=5, anciennete=2)
-    score = rules.weigh(rules.Criteria(monoparentale=True, qpv=True, insertion=True, waiting_months=14), weights)
-    assert score.total == 10 + 0 + 5 + 2 * rules.MAX_WAITING_MONTHS
+    score = rules.weigh(rules.Criteria(monoparentale=True, qpv=True, insertion=True, waiting_weeks=14), weights)
+    assert score.total == 10 + 0 + 5 + 2 * rules.MAX_WAITING_WEEKS
 
 
 def test_deadline_is_10_days_by_default_and_expiry_30_days():
