@@ -52,6 +52,7 @@ class StructureForm(BootstrapMixin, forms.ModelForm):
             "age_min_semaines", "age_max_mois", "accueil_familial", "tarif_urgence",
             "majoration_hors_commune", "is_active",
         ]
+        localized_fields = ["tarif_urgence", "majoration_hors_commune"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +131,7 @@ class ConventionForm(BootstrapMixin, forms.ModelForm):
             "creneau_max_minutes", "delai_reponse_jours", "budget_annuel",
         ]
         widgets = {"debut": DATE, "fin": DATE, "criteres_prioritaires": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ["budget_annuel"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +167,7 @@ class FinancementForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Financement
         fields = ["partenaire", "annee", "montant"]
+        localized_fields = ["montant"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 - ``{% periode_gratuite parcours as periode %}`` gives a :class:`conventions.selectors.FreePeriod`
   (``first_day``, ``last_day``, ``max_months``, ``exited``, ``started``);
 - ``{% include "conventions/_gratuite.html" with parcours=parcours %}`` shows it as a sentence;
-- ``{{ montant|euros }}`` shows ``1 234,56 €``.
+- ``{{ montant|euros }}`` shows ``1 234,56 €`` (no-break spaces).
 """
 
 from decimal import Decimal
@@ -25,4 +25,4 @@ def periode_gratuite(parcours):
 def euros(value):
     if value is None or value == "":
         return ""
-    return f"{number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)} €"
+    return f"{number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)}\N{NO-BREAK SPACE}€"

@@ -26,6 +26,11 @@ class StructureFactory(factory.django.DjangoModelFactory):
         halte_jeux = factory.Trait(kind=Structure.Kind.HALTE_JEUX, places_total=7)
         grande = factory.Trait(kind=Structure.Kind.CRECHE_COLLECTIVE, places_total=60)
 
+    @factory.post_generation
+    def coordinateurs(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.coordinateurs.set(extracted)
+
 
 class ConventionFactory(factory.django.DjangoModelFactory):
     """A convention of 2026 with, by default, no place: use ``places`` / ``adaptation``."""
