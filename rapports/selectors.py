@@ -1,0 +1,482 @@
+"""Every read of the reports: permission-scoped conventions and the figures of a report.
+
+The figures are SQL aggregates (``aggregate``/``annotate`` with filtered ``Count``/``Sum``,
+``Exists`` subqueries); a median reads the one or two middle rows of an ordered query. A report
+costs a fixed number of queries whatever the number of pathways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.utils import timezone
+
+from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee, Signataire
+from orientations.models import AWAITING_STATES, MotifRefus, Orientation
+from parcours.models import Bilan, Parcours, Presence, Sortie, TransitionLog
+from portail.models import Commune, Partenaire, Role
+from portail.permissions import scope
+
+from . import rules
+
+# --- Scope ------------------------------------------------------------------------------------
+
+
+def reports_conventions(user, membership) -> QuerySet:
+    """The conventions whose reports ``user`` may open through ``membership``.
+
+    Coordinators: the conventions they coordinate. Funders: only the conventions their partner
+    funds (signed as *financeur*, or holding a funding line), never those it merely signed.
+    """
+    queryset = scope(Convention.objects.all(), user, membership)
+    if membership is not None and membership.role == Role.FINANCEUR and not user.is_superuser:
+        funds = Q(
+            Exists(Signataire.objects.filter(
+                convention=OuterRef("pk"), partenaire=membership.partenaire_id,
+                role=Signataire.RoleConvention.FINANCEUR,
+            ))
+        ) | Q(Exists(Financement.objects.filter(convention=OuterRef("pk"), partenaire=membership.partenaire_id)))
+        queryset = queryset.filter(funds)
+    return queryset
+
+
+def secrecy_applies(user, membership) -> bool:
+    """Funders see no cell counting fewer than five people; coordinators see the counts."""
+    return not user.is_superuser and membership is not None and membership.role == Role.FINANCEUR
+
+
+# --- The report's shape -----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One figure. ``kind``: text, people, number, euros, percent, days, hours.
+
+    ``people`` is the number of people behind a figure that is not itself a count (a median, a
+    rate): it carries the statistical secrecy of the cell.
+    """
+
+    value: object
+    kind: str = "people"
+    people: int | None = None
+
+    @property
+    def secret_candidate(self) -> bool:
+        if self.kind == "people":
+            return rules.is_secret(self.value)
+        return rules.is_secret(self.people)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Report:
+    convention: Convention
+    period: rules.Period
+    parties: list[tuple[str, str]]
+    sections: list[Section]
+
+
+def _text(value) -> Cell:
+    return Cell(value, "text")
+
+
+def _days(delta: timedelta | None) -> Decimal | None:
+    if delta is None:
+        return None
+    return (Decimal(delta.total_seconds()) / 86400).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def median(queryset: QuerySet, expression) -> tuple[object | None, int]:
+    """The median of ``expression`` over ``queryset`` and the number of rows behind it.
+
+    Two queries: a count, then the one or two middle values of the ordered rows.
+    """
+    annotated = queryset.annotate(_median_value=expression).filter(_median_value__isnull=False)
+    n = annotated.count()
+    if not n:
+        return None, 0
+    middle = list(
+        annotated.order_by("_median_value").values_list("_median_value", flat=True)[(n - 1) // 2: n // 2 + 1]
+    )
+    if isinstance(middle[0], timedelta):
+        return sum(middle, timedelta()) / len(middle), n
+    return sum(middle) / len(middle), n
+
+
+def _duration(lhs, rhs):
+    return ExpressionWrapper(F(lhs) - F(rhs), output_field=DurationField())
+
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+def _referrals(convention, period) -> list[Section]:
+    referrals = Orientation.objects.filter(convention=convention, sent_at__date__range=(period.start, period.end))
+    by_kind = (
+        referrals.values("partenaire__kind")
+        .annotate(
+            received=Count("pk"),
+            accepted=Count("pk", filter=Q(state=Orientation.State.ACCEPTEE)),
+            refused=Count("pk", filter=Q(state=Orientation.State.REFUSEE)),
+            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
+            closed=Count("pk", filter=Q(state__in=(Orientation.State.ANNULEE, Orientation.State.EXPIREE))),
+        )
+        .order_by("partenaire__kind")
+    )
+    kinds = dict(Partenaire.Kind.choices)
+    section = Section(
+        "orientations", "Orientations reçues par type de partenaire",
+        ["Type de partenaire", "Reçues", "Acceptées", "Refusées", "En attente", "Annulées ou expirées"],
+    )
+    totals = [0, 0, 0, 0, 0]
+    for row in by_kind:
+        figures = [row["received"], row["accepted"], row["refused"], row["waiting"], row["closed"]]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        section.rows.append([_text(kinds.get(row["partenaire__kind"], row["partenaire__kind"]))]
+                            + [Cell(v) for v in figures])
+    section.rows.append([_text("Total")] + [Cell(v) for v in totals])
+    delay, answered = median(
+        referrals.filter(answered_at__isnull=False), _duration("answered_at", "sent_at")
+    )
+    section.rows.append(
+        [_text("Délai médian de réponse (jours)"), Cell(_days(delay), "days", answered), *[_text("")] * 4]
+    )
+
+    reasons = Section("refus", "Motifs des refus", ["Motif", "Orientations refusées"])
+    labels = dict(MotifRefus.choices)
+    for row in (
+        referrals.filter(state=Orientation.State.REFUSEE)
+        .values("motif_refus").annotate(n=Count("pk")).order_by("-n", "motif_refus")
+    ):
+        reasons.rows.append([_text(labels.get(row["motif_refus"], row["motif_refus"])), Cell(row["n"])])
+    return [section, reasons]
+
+
+def occupancy(convention, period) -> list[dict]:
+    """Reserved and occupied place-days of each month of the period (one query for all months).
+
+    Reserved place-days: the convention's slots × the days of the month inside the convention's
+    dates. Occupied place-days: the days the attributions cover inside the month.
+    """
+    places = PlaceReservee.objects.filter(convention=convention).count()
+    months = period.months()
+    aggregates = {}
+    for index, (first, last) in enumerate(months):
+        overlapping = Q(debut__lte=last) & (Q(fin__isnull=True) | Q(fin__gte=first))
+        span = ExpressionWrapper(
+            Least(Coalesce("fin", Value(last)), Value(last)) - Greatest("debut", Value(first)),
+            output_field=DurationField(),
+        )
+        aggregates[f"span{index}"] = Sum(span, filter=overlapping)
+        aggregates[f"rows{index}"] = Count("pk", filter=overlapping)
+        aggregates[f"children{index}"] = Count("parcours", filter=overlapping, distinct=True)
+    totals = Attribution.objects.filter(place__convention=convention).aggregate(**aggregates) if months else {}
+    result = []
+    for index, (first, last) in enumerate(months):
+        span = totals[f"span{index}"] or timedelta()
+        occupied = span.days + totals[f"rows{index}"]  # each attribution also holds its first day
+        open_days = rules.overlap_days(convention.debut, convention.fin, first, last)
+        reserved = places * open_days
+        result.append({
+            "month": first, "label": rules.month_label(first), "places": places if open_days else 0,
+            "reserved": reserved, "occupied": occupied, "children": totals[f"children{index}"],
+            "rate": rules.rate(occupied, reserved),
+        })
+    return result
+
+
+def _places(convention, period) -> Section:
+    section = Section(
+        "places", "Places réservées et taux d'occupation par mois",
+        ["Mois", "Places réservées", "Journées-places réservées", "Journées-places occupées",
+         "Taux d'occupation (%)", "Enfants accueillis"],
+        note="Taux d'occupation : journées-places occupées ÷ journées-places réservées.",
+    )
+    reserved = occupied = 0
+    for month in occupancy(convention, period):
+        reserved += month["reserved"]
+        occupied += month["occupied"]
+        section.rows.append([
+            _text(month["label"]), Cell(month["places"], "number"), Cell(month["reserved"], "number"),
+            Cell(month["occupied"], "number"), Cell(month["rate"], "percent"), Cell(month["children"]),
+        ])
+    section.rows.append([
+        _text("Période"), _text(""), Cell(reserved, "number"), Cell(occupied, "number"),
+        Cell(rules.rate(occupied, reserved), "percent"), _text(""),
+    ])
+    return section
+
+
+def _children(convention, period) -> Section:
+    pathways = Parcours.objects.filter(convention=convention)
+    overlapping = Attribution.objects.filter(
+        parcours=OuterRef("pk"), debut__lte=period.end
+    ).filter(Q(fin__isnull=True) | Q(fin__gte=period.start))
+    counts = pathways.aggregate(
+        welcomed=Count("pk", filter=Q(Exists(overlapping))),
+        entries=Count("pk", filter=Q(premier_accueil_le__range=(period.start, period.end))),
+        exits=Count("sortie", filter=Q(sortie__date__range=(period.start, period.end))),
+    )
+    abandons = TransitionLog.objects.filter(
+        parcours__convention=convention, target=Parcours.State.ABANDON,
+        at__date__range=(period.start, period.end),
+    ).values("parcours").distinct().count()
+    length, exited = median(
+        Sortie.objects.filter(
+            parcours__convention=convention, date__range=(period.start, period.end),
+            parcours__premier_accueil_le__isnull=False,
+        ),
+        _duration("date", "parcours__premier_accueil_le"),
+    )
+    minutes = Presence.objects.filter(
+        parcours__convention=convention, date__range=(period.start, period.end)
+    ).aggregate(total=Sum(_duration("depart", "arrivee")), children=Count("parcours", distinct=True))
+    hours = Decimal((minutes["total"] or timedelta()).total_seconds()) / 3600
+    section = Section("enfants", "Enfants accueillis, entrées et sorties", ["Indicateur", "Valeur"])
+    section.rows = [
+        [_text("Enfants accueillis sur une place réservée"), Cell(counts["welcomed"])],
+        [_text("Entrées (premier jour d'accueil)"), Cell(counts["entries"])],
+        [_text("Sorties vers le droit commun"), Cell(counts["exits"])],
+        [_text("Abandons"), Cell(abandons)],
+        [_text("Durée médiane dans le dispositif à la sortie (jours)"), Cell(_days(length), "days", exited)],
+        [_text("Heures d'accueil réalisées"), Cell(hours.quantize(Decimal("0.01")), "hours", minutes["children"])],
+    ]
+    return section
+
+
+def _reviews_and_money(convention, period, today: date) -> list[Section]:
+    reviews = Bilan.objects.filter(parcours__convention=convention, date__range=(period.start, period.end))
+    totals = reviews.aggregate(
+        held=Count("pk"),
+        on_time=Count("pk", filter=Q(date__lte=F("parcours__bilan_prevu_le"))),
+        late=Count("pk", filter=Q(date__gt=F("parcours__bilan_prevu_le"))),
+        waived=Sum("montant_exonere"),
+        cost=Sum("cout_convention"),
+        hours=Sum("heures_accueil"),
+    )
+    overdue = Parcours.objects.filter(
+        convention=convention, bilan__isnull=True, state=Parcours.State.ACCUEIL,
+        bilan_prevu_le__range=(period.start, min(period.end, today - timedelta(days=1))),
+    ).count()
+    bilans = Section("bilans", "Bilans à 6 mois", ["Indicateur", "Valeur"])
+    bilans.rows = [
+        [_text("Bilans tenus"), Cell(totals["held"])],
+        [_text("dont à la date prévue ou avant"), Cell(totals["on_time"])],
+        [_text("dont en retard"), Cell(totals["late"])],
+        [_text("Bilans dus sur la période et non tenus"), Cell(overdue)],
+    ]
+    waived = totals["waived"] or Decimal("0.00")
+    cost = totals["cost"] or Decimal("0.00")
+    money = Section(
+        "financement", "Participation familiale exonérée, budget et financements", ["Poste", "Montant (€)"],
+        note="Montants enregistrés aux bilans à 6 mois tenus sur la période (moteur de tarif CNAF).",
+    )
+    money.rows = [
+        [_text("Participation familiale exonérée"), Cell(waived, "euros", totals["held"])],
+        [_text("Coût pour la convention"), Cell(cost, "euros", totals["held"])],
+    ]
+    if convention.budget_annuel is not None:
+        money.rows.append([_text("Budget annuel de la convention"), Cell(convention.budget_annuel, "euros")])
+    funded = Decimal("0.00")
+    for line in (
+        Financement.objects.filter(convention=convention, annee__range=(period.start.year, period.end.year))
+        .select_related("partenaire").order_by("annee", "partenaire__nom")
+    ):
+        funded += line.montant
+        money.rows.append([_text(f"Financement {line.annee} : {line.partenaire.nom}"), Cell(line.montant, "euros")])
+    money.rows.append([_text("Total des financements"), Cell(funded, "euros")])
+    money.rows.append([_text("Financements moins coût enregistré"), Cell(funded - cost, "euros")])
+    return [bilans, money]
+
+
+def _outcomes(convention, period) -> Section:
+    exits = Sortie.objects.filter(parcours__convention=convention, date__range=(period.start, period.end))
+    section = Section("sorties", "Issues à la sortie", ["Issue", "Sorties"])
+    child = dict(Sortie.IssueEnfant.choices)
+    parent = dict(Sortie.SituationParent.choices)
+    contracts = dict(Sortie.Contrat.choices)
+    for row in exits.values("issue_enfant").annotate(n=Count("pk")).order_by("issue_enfant"):
+        section.rows.append([_text(f"Enfant : {child.get(row['issue_enfant'], row['issue_enfant'])}"), Cell(row["n"])])
+    for row in exits.values("situation_parent").annotate(n=Count("pk")).order_by("situation_parent"):
+        label = parent.get(row["situation_parent"], row["situation_parent"])
+        section.rows.append([_text(f"Parent : {label}"), Cell(row["n"])])
+    for row in exits.exclude(contrat="").values("contrat").annotate(n=Count("pk")).order_by("contrat"):
+        section.rows.append([_text(f"Contrat du parent : {contracts.get(row['contrat'], row['contrat'])}"),
+                             Cell(row["n"])])
+    return section
+
+
+def convention_report(convention: Convention, period: rules.Period, *, today: date) -> Report:
+    """Every figure of a convention's report for ``period``."""
+    parties = [
+        (s.partenaire.nom, s.get_role_display())
+        for s in convention.signataires.select_related("partenaire").order_by("role", "partenaire__nom")
+    ]
+    sections = [
+        *_referrals(convention, period),
+        _places(convention, period),
+        _children(convention, period),
+        *_reviews_and_money(convention, period, today),
+        _outcomes(convention, period),
+    ]
+    return Report(convention=convention, period=period, parties=parties, sections=sections)
+
+
+DETAIL_COLUMNS = [
+    "Code du parcours", "Étape", "Premier jour d'accueil", "Dernier jour de gratuité", "Bilan prévu le",
+    "Bilan tenu le", "Sortie le", "Heures de présence sur la période", "Participation exonérée (€)",
+]
+
+
+def detail_rows(convention: Convention, period: rules.Period) -> tuple[int, object]:
+    """The pathways of the convention open during the period, one row each, without any name.
+
+    Returns the count and an iterator over rows (a streaming cursor: memory stays flat).
+    The code ``P-000123`` is the pathway's number, which only the coordination can link to a family.
+    """
+    hours = (
+        Presence.objects.filter(parcours=OuterRef("pk"), date__range=(period.start, period.end))
+        .values("parcours").annotate(total=Sum(_duration("depart", "arrivee"))).values("total")
+    )
+    queryset = (
+        Parcours.objects.filter(convention=convention, created_at__date__lte=period.end)
+        .filter(Q(sortie__isnull=True) | Q(sortie__date__gte=period.start))
+        .exclude(state=Parcours.State.ABANDON, updated_at__date__lt=period.start)
+        .annotate(presence=Subquery(hours, output_field=DurationField()))
+        .order_by("pk")
+        .values_list(
+            "pk", "state", "premier_accueil_le", "fin_gratuite_le", "bilan_prevu_le", "bilan__date",
+            "sortie__date", "presence", "bilan__montant_exonere",
+        )
+    )
+    states = dict(Parcours.State.choices)
+
+    def rows():
+        for pk, state, first, free_end, due, held, exit_day, presence, waived in queryset.iterator(chunk_size=2000):
+            yield [
+                f"P-{pk:06d}", states.get(state, state), first, free_end, due, held, exit_day,
+                round(presence.total_seconds() / 3600, 2) if presence else 0.0,
+                float(waived) if waived is not None else None,
+            ]
+
+    return queryset.count(), rows()
+
+
+# --- Observatory ------------------------------------------------------------------------------
+
+
+def observatory(conventions: QuerySet, period: rules.Period, *, communes=None, now=None) -> dict:
+    """Requests, offers, entries, exits and families still waiting, by commune and by QPV.
+
+    ``conventions``: the scoped conventions; ``communes``: the territory (None: every commune).
+    A fixed number of queries, whatever the number of referrals.
+    """
+    now = now or timezone.now()
+    referrals = Orientation.objects.filter(convention__in=conventions)
+    pathways = Parcours.objects.filter(convention__in=conventions)
+    places = PlaceReservee.objects.filter(convention__in=conventions)
+    if communes is not None:
+        referrals = referrals.filter(famille__commune__in=communes)
+        pathways = pathways.filter(famille__commune__in=communes)
+        places = places.filter(structure__commune__in=communes)
+    in_period = (period.start, period.end)
+
+    def grouped(key: str) -> dict:
+        rows: dict = {}
+        for row in referrals.values(key).annotate(
+            requests=Count("pk", filter=Q(sent_at__date__range=in_period)),
+            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
+            oldest=Min("sent_at", filter=Q(state__in=AWAITING_STATES)),
+        ):
+            rows.setdefault(row[key], {}).update(requests=row["requests"], waiting=row["waiting"], oldest=row["oldest"])
+        for row in pathways.values(key).annotate(
+            entries=Count("pk", filter=Q(premier_accueil_le__range=in_period)),
+            exits=Count("sortie", filter=Q(sortie__date__range=in_period)),
+            on_list=Count("demandes_place", filter=Q(demandes_place__state=DemandePlace.State.EN_ATTENTE)),
+        ):
+            rows.setdefault(row[key], {}).update(entries=row["entries"], exits=row["exits"], on_list=row["on_list"])
+        return rows
+
+    by_commune = grouped("famille__commune")
+    offers = dict(
+        places.values("structure__commune").annotate(n=Count("pk")).values_list("structure__commune", "n")
+    )
+    names = dict(Commune.objects.filter(pk__in=set(by_commune) | set(offers)).values_list("pk", "nom"))
+
+    def finish(label, figures, offer):
+        oldest = figures.get("oldest")
+        return {
+            "label": label, "requests": figures.get("requests", 0), "offers": offer,
+            "entries": figures.get("entries", 0), "exits": figures.get("exits", 0),
+            "waiting": figures.get("waiting", 0) + figures.get("on_list", 0),
+            "longest_wait": (now - oldest).days if oldest else None,
+        }
+
+    communes_rows = sorted(
+        (finish(names.get(pk, "Commune inconnue"), by_commune.get(pk, {}), offers.get(pk, 0))
+         for pk in set(by_commune) | set(offers)),
+        key=lambda row: row["label"],
+    )
+    by_qpv = grouped("famille__qpv")
+    qpv_offers = dict(places.values("structure__qpv").annotate(n=Count("pk")).values_list("structure__qpv", "n"))
+    qpv_rows = [
+        finish(label, by_qpv.get(flag, {}), qpv_offers.get(flag, 0))
+        for flag, label in ((True, "En quartier prioritaire (QPV)"), (False, "Hors QPV"))
+    ]
+    wait, waiting_count = median(
+        referrals.filter(state__in=AWAITING_STATES, sent_at__isnull=False),
+        ExpressionWrapper(Value(now) - F("sent_at"), output_field=DurationField()),
+    )
+    requests_by_month = dict(
+        referrals.filter(sent_at__date__range=in_period).annotate(m=TruncMonth("sent_at"))
+        .values("m").annotate(n=Count("pk")).values_list("m", "n")
+    )
+    entries_by_month = dict(
+        pathways.filter(premier_accueil_le__range=in_period).annotate(m=TruncMonth("premier_accueil_le"))
+        .values("m").annotate(n=Count("pk")).values_list("m", "n")
+    )
+    exits_by_month = dict(
+        Sortie.objects.filter(parcours__in=pathways, date__range=in_period).annotate(m=TruncMonth("date"))
+        .values("m").annotate(n=Count("pk")).values_list("m", "n")
+    )
+
+    def month_key(value):
+        return value.date().replace(day=1) if hasattr(value, "date") and callable(value.date) else value
+
+    requests_by_month = {month_key(k): v for k, v in requests_by_month.items()}
+    months = []
+    for first, _last in period.months():
+        key = first.replace(day=1)
+        months.append({
+            "label": rules.month_label(key), "short": f"{key:%m/%Y}", "requests": requests_by_month.get(key, 0),
+            "entries": entries_by_month.get(key, 0), "exits": exits_by_month.get(key, 0),
+        })
+    return {
+        "communes": communes_rows, "qpv": qpv_rows, "months": months,
+        "median_wait_days": _days(wait), "waiting_referrals": waiting_count,
+    }

@@ -1,0 +1,158 @@
+"""Pages of the reports: the list of reports, a convention's report, its exports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portail.models import Commune, Role
+from portail.permissions import current_membership, member_required
+
+from . import charts, forms, rules, selectors, services
+from .models import ExportJob
+from .presentation import fmt, present, secret, show
+from .selectors import Cell
+
+REPORT_READERS = (Role.COORDINATEUR, Role.FINANCEUR)
+
+
+@member_required(*REPORT_READERS)
+def index(request):
+    conventions = selectors.reports_conventions(request.user, current_membership(request)).order_by("-debut", "titre")
+    q = request.GET.get("q", "").strip()
+    if q:
+        conventions = conventions.filter(titre__icontains=q)
+    page = Paginator(conventions, 25).get_page(request.GET.get("page"))
+    return render(request, "rapports/index.html", {"page": page, "q": q, "querystring": f"q={q}&" if q else ""})
+
+
+def _period_form(request, data):
+    today = timezone.localdate()
+    form = forms.PeriodForm(data or None, today=today)
+    if form.is_valid():
+        return form, form.cleaned_data["period"]
+    return form, (None if data else rules.year(today.year))
+
+
+@member_required(*REPORT_READERS)
+def convention_report(request, pk):
+    membership = current_membership(request)
+    convention = get_object_or_404(selectors.reports_conventions(request.user, membership), pk=pk)
+    form, period = _period_form(request, request.GET)
+    context = {"convention": convention, "form": form, "period": period,
+               "secrecy": selectors.secrecy_applies(request.user, membership)}
+    if period is not None:
+        report = selectors.convention_report(convention, period, today=timezone.localdate())
+        context.update(
+            report=report, sections=present(report, context["secrecy"]),
+            export_form=forms.ExportForm(), query=request.GET.urlencode(),
+        )
+    return render(request, "rapports/convention_report.html", context)
+
+
+@require_POST
+@member_required(*REPORT_READERS)
+def export_start(request, pk):
+    membership = current_membership(request)
+    convention = get_object_or_404(selectors.reports_conventions(request.user, membership), pk=pk)
+    _form, period = _period_form(request, request.POST)
+    export_form = forms.ExportForm(request.POST)
+    if period is None or not export_form.is_valid():
+        messages.error(request, "Choisissez une période valide et un format d'export.")
+        return redirect("rapports:convention_report", pk=convention.pk)
+    try:
+        job = services.request_export(
+            request=request, convention=convention, period=period,
+            fmt=export_form.cleaned_data["format"], detail=export_form.cleaned_data["detail"],
+        )
+    except services.ExportRefuse as refusal:
+        messages.error(request, refusal.message)
+        return redirect("rapports:convention_report", pk=convention.pk)
+    return redirect("rapports:export_detail", pk=job.pk)
+
+
+def _own_job(request, pk) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.select_related("convention"), pk=pk, requested_by=request.user)
+
+
+@member_required(*REPORT_READERS)
+def export_detail(request, pk):
+    return render(request, "rapports/export_detail.html", {"job": _own_job(request, pk)})
+
+
+@member_required(*REPORT_READERS)
+def export_status(request, pk):
+    """The progress fragment polled by HTMX every two seconds until the file is ready."""
+    return render(request, "rapports/_export_status.html", {"job": _own_job(request, pk)})
+
+
+@member_required(*REPORT_READERS)
+def export_download(request, pk):
+    job = _own_job(request, pk)
+    if not job.is_available:
+        raise Http404("Cet export n'est pas ou plus disponible.")
+    path = settings.PRIVATE_MEDIA_ROOT / job.file
+    if not path.exists():
+        raise Http404("Cet export n'est plus disponible.")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@member_required(*REPORT_READERS)
+def observatory(request):
+    membership = current_membership(request)
+    conventions = selectors.reports_conventions(request.user, membership)
+    communes = Commune.objects.filter(
+        Q(famille__orientations__convention__in=conventions)
+        | Q(structure__places_reservees__convention__in=conventions)
+    ).distinct().order_by("nom")
+    today = timezone.localdate()
+    form = forms.ObservatoryForm(request.GET or None, today=today, communes=communes)
+    context = {"form": form, "secrecy": selectors.secrecy_applies(request.user, membership)}
+    if not request.GET or form.is_valid():
+        period = form.cleaned_data["period"] if request.GET else rules.year(today.year)
+        commune = form.cleaned_data.get("commune") if request.GET else None
+        data = selectors.observatory(conventions, period, communes=[commune] if commune else None)
+        context.update(period=period, commune=commune, **observatory_view(data, context["secrecy"]))
+    return render(request, "rapports/observatory.html", context)
+
+
+def observatory_view(data: dict, secrecy: bool) -> dict:
+    """Tables (masked for funders) and the charts beside them; the charts draw masked cells as 0
+    and say so, so that a bar never reveals a hidden count."""
+    people = ("requests", "entries", "exits", "waiting")
+
+    def mask(row):
+        shown = dict(row)
+        for key in people:
+            shown[f"{key}_text"] = show(Cell(row[key]), secrecy).text
+            shown[f"{key}_chart"] = 0 if secret(Cell(row[key]), secrecy) else row[key]
+        return shown
+
+    communes = [mask(row) for row in data["communes"]]
+    months = [mask(row) for row in data["months"]]
+    qpv = [mask(row) for row in data["qpv"]]
+    note = " Les effectifs de moins de 5 personnes sont représentés à 0." if secrecy else ""
+    return {
+        "communes": communes, "months": months, "qpv": qpv,
+        "median_wait": fmt(data["median_wait_days"], "days") if not (
+            secrecy and rules.is_secret(data["waiting_referrals"])) else rules.SECRET_LABEL,
+        "communes_chart": charts.bar_chart(
+            "graphique-communes", "Demandes, entrées et sorties par commune",
+            "Barres horizontales groupées par commune ; les valeurs sont écrites au bout de chaque barre "
+            "et reprises dans le tableau qui suit." + note,
+            [row["label"] for row in communes],
+            {"Demandes": [r["requests_chart"] for r in communes], "Entrées": [r["entries_chart"] for r in communes],
+             "Sorties": [r["exits_chart"] for r in communes]},
+        ),
+        "months_chart": charts.line_chart(
+            "graphique-mois", "Demandes et entrées par mois",
+            "Deux courbes : demandes en trait plein avec des ronds, entrées en tirets avec des carrés ; "
+            "chaque point porte sa valeur, reprise dans le tableau qui suit." + note,
+            [row["short"] for row in months],
+            {"Demandes": [r["requests_chart"] for r in months], "Entrées": [r["entries_chart"] for r in months]},
+        ),
+    }
