@@ -300,15 +300,14 @@ def enregistrer_projet_accueil(*, parcours_pk: int, expected_state: str, request
 @transaction.atomic
 def attribuer(*, parcours_pk: int, expected_state: str, request, debut: datetime.date, kind: str,
               structure: Structure | None = None):
-    """Attributes a reserved place of the pathway's convention (conventions' own service)."""
+    """Attributes a reserved place of the pathway's convention (conventions' own service), e.g.
+    the adaptation place, then a regular place, which ends the first the day before."""
     from conventions.services import AttributionRefusee, attribuer_place
 
     parcours = _lock(request, parcours_pk)
     _check_stale(parcours, expected_state)
     _require_coordinator(request, parcours)
-    _require_state(parcours, State.CONTRACTUALISATION, action="attribuer une place")
-    if parcours.attributions.filter(fin__isnull=True).exists():
-        raise ParcoursError("Une place est déjà attribuée à cet enfant.")
+    _require_state(parcours, State.CONTRACTUALISATION, State.ACCUEIL, action="attribuer une place")
     try:
         return attribuer_place(parcours=parcours, debut=debut, kind=kind, request=request, structure=structure)
     except AttributionRefusee as refusal:
