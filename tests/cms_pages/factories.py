@@ -3,6 +3,7 @@
 from datetime import time
 
 import factory
+from wagtail.models import Page, Site
 
 from cms_pages.demo import seed
 from cms_pages.editors import EDITORS_GROUP, ensure_editors_group
@@ -15,6 +16,15 @@ from tests.factories import UserFactory
 def seeded_site() -> HomePage:
     """The whole site as ``seed_demo`` creates it (without the conventions demo)."""
     return seed()
+
+
+def home_page() -> HomePage:
+    """A bare site: the home page as the default site's root, nothing under it."""
+    home = HomePage(title="Parcours Petite Enfance", slug="accueil")
+    Page.get_first_root_node().add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+    return home
 
 
 def add_page(parent, model=ContentPage, *, publish=True, **fields):

@@ -10,14 +10,15 @@ child in the family gives the next lower rate. The CNAF raised the ceiling to 8 
 import pytest
 from freezegun import freeze_time
 
-from tests.cms_pages.factories import seeded_site
+from cms_pages.models import SimulatorPage
+from tests.cms_pages.factories import add_page, home_page
 
 URL = "/calculer-votre-tarif/"
 
 
 @pytest.fixture
 def site(db):
-    return seeded_site()
+    return add_page(home_page(), SimulatorPage, title="Calculer votre tarif", slug="calculer-votre-tarif")
 
 
 def simulate(client, **params):
