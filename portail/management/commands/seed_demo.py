@@ -8,6 +8,7 @@ from django.db import transaction
 # Each app's demo module, in dependency order; each exposes an idempotent ``seed(stdout)``.
 DEMO_MODULES = [
     "portail.demo",
+    "conventions.demo",
     "parcours.demo",
     "cms_pages.demo",
 ]
