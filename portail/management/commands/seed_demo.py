@@ -9,6 +9,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "portail.demo",
     "conventions.demo",
+    "orientations.demo",
     "parcours.demo",
     "cms_pages.demo",
 ]
