@@ -268,6 +268,18 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "ods", "csv", "txt"]
 # Whole-page cache of the public site for anonymous visitors (cms_pages.cache); 0 turns it off.
+    "rapports-mensuels": {
+        "task": "rapports.tasks.send_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "rapports-purge-exports": {
+        "task": "rapports.tasks.purge_expired_exports",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "rgpd-anonymisation": {
+        "task": "rgpd.tasks.anonymise_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "0"))
 
 # --- Security ---------------------------------------------------------------------------------

@@ -108,10 +108,13 @@ def to_xlsx(report, sections: list[dict], target, *, detail=None, progress: Prog
     progress(100)
 
 
+def pdf_html(report, sections: list[dict], *, secrecy: bool) -> str:
+    return render_to_string(
+        "rapports/report_pdf.html", {"report": report, "sections": sections, "secrecy": secrecy}
+    )
+
+
 def to_pdf(report, sections: list[dict], *, secrecy: bool) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "rapports/report_pdf.html", {"report": report, "sections": sections, "secrecy": secrecy}
-    )
-    return HTML(string=html).write_pdf()
+    return HTML(string=pdf_html(report, sections, secrecy=secrecy)).write_pdf()

@@ -34,7 +34,7 @@ def fmt(value, kind: str) -> str:
     if value is None or value == "":
         return "–" if kind != "text" else ""
     if kind == "euros":
-        return f"{number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)} €"
+        return f"{number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)}\xa0€"
     if kind in ("percent", "days"):
         return number_format(Decimal(value), 1, use_l10n=True, force_grouping=True)
     if kind == "hours":

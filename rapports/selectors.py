@@ -43,17 +43,14 @@ def reports_conventions(user, membership) -> QuerySet:
     """The conventions whose reports ``user`` may open through ``membership``.
 
     Coordinators: the conventions they coordinate. Funders: only the conventions their partner
-    funds (signed as *financeur*, or holding a funding line), never those it merely signed.
+    signed as *financeur*, never those it signed in another role.
     """
     queryset = scope(Convention.objects.all(), user, membership)
     if membership is not None and membership.role == Role.FINANCEUR and not user.is_superuser:
-        funds = Q(
-            Exists(Signataire.objects.filter(
-                convention=OuterRef("pk"), partenaire=membership.partenaire_id,
-                role=Signataire.RoleConvention.FINANCEUR,
-            ))
-        ) | Q(Exists(Financement.objects.filter(convention=OuterRef("pk"), partenaire=membership.partenaire_id)))
-        queryset = queryset.filter(funds)
+        queryset = queryset.filter(Exists(Signataire.objects.filter(
+            convention=OuterRef("pk"), partenaire=membership.partenaire_id,
+            role=Signataire.RoleConvention.FINANCEUR,
+        )))
     return queryset
 
 
@@ -364,7 +361,9 @@ def detail_rows(convention: Convention, period: rules.Period) -> tuple[int, obje
         .values("parcours").annotate(total=Sum(_duration("depart", "arrivee"))).values("total")
     )
     queryset = (
-        Parcours.objects.filter(convention=convention, created_at__date__lte=period.end)
+        Parcours.objects.filter(convention=convention)
+        .filter(Q(premier_accueil_le__lte=period.end)
+                | Q(premier_accueil_le__isnull=True, created_at__date__lte=period.end))
         .filter(Q(sortie__isnull=True) | Q(sortie__date__gte=period.start))
         .exclude(state=Parcours.State.ABANDON, updated_at__date__lt=period.start)
         .annotate(presence=Subquery(hours, output_field=DurationField()))
