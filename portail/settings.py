@@ -276,10 +276,6 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "ods", "csv", "txt"]
         "task": "rapports.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=40),
     },
-    "rgpd-anonymisation": {
-        "task": "rgpd.tasks.anonymise_expired",
-        "schedule": crontab(hour=2, minute=30),
-    },
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "0"))
 
 # --- Security ---------------------------------------------------------------------------------
