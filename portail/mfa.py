@@ -115,12 +115,13 @@ def verify(request, token: str) -> bool:
     if not token:
         return False
     user = request.user
+    # verify_token() also applies django-otp's throttling after repeated failures.
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_is_allowed()[0] and device.verify_token(token):
+        if device.verify_token(token):
             otp_login(request, device)
             return True
     for device in StaticDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_is_allowed()[0] and device.verify_token(token):
+        if device.verify_token(token):
             otp_login(request, device)
             audit.record(request, AuditEvent.Action.UPDATE, device, {"fields": ["code_de_secours_utilise"]})
             return True

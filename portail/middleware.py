@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 
+from .permissions import second_factor_redirect
+
 SESSION_KEY = "portail_membership_id"
 
 
@@ -39,4 +41,28 @@ class CurrentMembershipMiddleware:
             request.memberships = memberships
             if request.membership is not None:
                 request.session[SESSION_KEY] = request.membership.pk
+        return self.get_response(request)
+
+
+class CmsSecondFactorMiddleware:
+    """The Wagtail editor (``/cms/``) asks for the second factor like the back office does.
+
+    Wagtail has its own sign-in page: without this, a superuser could reach ``/cms/`` with a
+    password alone. Whoever owes a second factor (see ``portail.permissions.second_factor_redirect``)
+    is sent to the verification (or enrolment) page first; signing out stays possible.
+    """
+
+    PREFIX = "/cms/"
+    OPEN = ("/cms/logout/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIX) and not request.path.startswith(self.OPEN):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                pending = second_factor_redirect(request)
+                if pending is not None:
+                    return pending
         return self.get_response(request)

@@ -1,5 +1,7 @@
 """Helpers shared by the tests of every app."""
 
+import html
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,3 +29,8 @@ def login(client, user, membership=None, *, second_factor=True):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def text(response) -> str:
+    """The page as a reader sees it: the HTML with its entities decoded (``&#x27;`` → ``'``)."""
+    return html.unescape(response.content.decode())

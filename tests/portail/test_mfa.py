@@ -2,6 +2,7 @@
 
 import base64
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from freezegun import freeze_time
 from portail.mfa import RECOVERY_CODE_COUNT
 from portail.models import AuditEvent, Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.utils import login
+from tests.utils import login, text
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_a_right_code_confirms_it(
 
     page = client.get(reverse("portail:mfa_enrol"), {"next": HOME})
     assert page.status_code == 200
-    assert "<svg" in page.content.decode()
+    assert "<svg" in text(page)
     device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
     assert page.context["secret"].replace(" ", "") in base64.b32encode(device.bin_key).decode()
 
@@ -79,7 +80,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_a_right_code_confirms_it(
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == RECOVERY_CODE_COUNT
-    assert all(code in response.content.decode() for code in codes)
+    assert all(code in text(response) for code in codes)
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(actor=membership.user, action=AuditEvent.Action.CREATE).exists()
@@ -96,7 +97,7 @@ def test_a_wrong_code_at_enrolment_leaves_the_device_unconfirmed(client):
     response = client.post(reverse("portail:mfa_enrol"), {"token": wrong})
 
     assert response.status_code == 200
-    assert "Ce code est incorrect ou a expiré" in response.content.decode()
+    assert "Ce code est incorrect ou a expiré" in text(response)
     device.refresh_from_db()
     assert not device.confirmed
     assert not StaticToken.objects.filter(device__user=membership.user).exists()
@@ -127,7 +128,7 @@ def test_verification_refuses_an_expired_code(client):
         response = client.post(reverse("portail:mfa_verify"), {"token": old})
 
         assert response.status_code == 200
-        assert "Ce code est incorrect, a expiré ou a déjà servi." in response.content.decode()
+        assert "Ce code est incorrect, a expiré ou a déjà servi." in text(response)
         assert client.get(HOME).status_code == 302
 
 
@@ -184,3 +185,31 @@ def test_next_never_leaves_the_site(client):
     response = client.post(reverse("portail:mfa_verify"), {"token": code_of(device), "next": "https://pirate.example/"})
 
     assert response.url == reverse("portail:home")
+
+
+def test_the_cms_editor_asks_superusers_for_the_second_factor(client):
+    user = UserFactory(is_superuser=True, is_staff=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    login(client, user, second_factor=False)
+
+    response = client.get("/cms/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portail:mfa_verify"))
+    login(client, user)
+    assert client.get("/cms/").status_code == 200
+
+
+def test_repeated_wrong_codes_are_throttled(client):
+    _membership, device = _enrolled(client)
+    with freeze_time("2026-11-22 10:00:00") as clock:
+        for _ in range(3):
+            client.post(reverse("portail:mfa_verify"), {"token": "000000"})
+
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 1, "attempts during the delay are not even tried"
+        refused = client.post(reverse("portail:mfa_verify"), {"token": code_of(device)})
+        assert refused.status_code == 200, "a right code is refused while the delay runs"
+        clock.tick(timedelta(seconds=31))
+        accepted = client.post(reverse("portail:mfa_verify"), {"token": code_of(device)})
+        assert accepted.status_code == 302
