@@ -127,7 +127,7 @@ def observatory_view(data: dict, secrecy: bool) -> dict:
 
     def mask(row):
         shown = dict(row)
-        for key in people:
+        for key in (k for k in people if k in row):
             shown[f"{key}_text"] = show(Cell(row[key]), secrecy).text
             shown[f"{key}_chart"] = 0 if secret(Cell(row[key]), secrecy) else row[key]
         return shown
