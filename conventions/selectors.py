@@ -258,3 +258,38 @@ def _occupancy_changes(first: date, last: date, ids):
             offsets.append((fin - first).days + 1)
             changes.append(-1)
         yield convention_id, offsets, changes
+
+
+# --- What the family would pay (financial review, waived amount) ------------------------------
+
+
+def fee_for(parcours, *, day: date, hours_per_month) -> rules.Fee | None:
+    """The CNAF fee the family of ``parcours`` would pay on ``day`` for ``hours_per_month`` hours.
+
+    Reads the family (resources and their status, dependent children, AEEH/PCH, commune) and the
+    facility of the attribution running that day (or the last one): familial or collective
+    barème, outside-commune surcharge and fixed emergency rate of the facility; the
+    adaptation-or-emergency place counts as emergency care. ``None`` before any attribution.
+    During the free period the family pays nothing and this is the waived amount
+    (``rules.waived_amount(fee, months)`` over several months).
+    """
+    attributions = sorted(parcours.attributions.all(), key=lambda a: a.debut)
+    running = [a for a in attributions if a.debut <= day and (a.fin is None or a.fin >= day)]
+    attribution = (running or attributions or [None])[-1]
+    if attribution is None:
+        return None
+    structure = attribution.place.structure
+    famille = parcours.famille
+    return rules.compute_fee(
+        bareme_on(day),
+        care_type=rules.CareType.FAMILIAL if structure.accueil_familial else rules.CareType.COLLECTIF,
+        children=max(famille.enfants_a_charge, 1),
+        monthly_resources=famille.ressources_mensuelles,
+        resources=rules.Resources(famille.ressources_statut),
+        disabled_child=famille.enfant_handicape,
+        outside_commune=famille.commune_id != structure.commune_id,
+        hours_per_month=hours_per_month,
+        emergency=attribution.place.kind == PlaceReservee.Kind.ADAPTATION_URGENCE,
+        emergency_rate=structure.tarif_urgence,
+        outside_commune_surcharge=structure.majoration_hors_commune,
+    )

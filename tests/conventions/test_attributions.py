@@ -197,3 +197,32 @@ def test_yearly_occupancy_counts_each_day(coord, actor):
     assert occupancy["reserved"] == 2
     assert occupancy["occupied"][3:11] == [0, 1, 1, 2, 2, 2, 1, 1]  # 4/01 … 11/01
     assert occupancy["occupied"][-1] == 1
+
+
+@pytest.mark.parametrize(
+    ("statut", "ressources", "same_commune", "hourly", "monthly"),
+    [
+        ("connues", "0", True, "0.47", "37.60"),  # floor, 1 child, collective, 80 h
+        ("connues", "20000", True, "5.26", "420.80"),  # ceiling of 8 500 € since 1 Sept 2025
+        ("refusees", None, True, "5.26", "420.80"),
+        ("connues", "0", False, "2.75", "220.00"),  # + 2,28 €/h outside the commune
+    ],
+)
+def test_fee_for_a_pathway_reads_the_family_and_the_facility(coord, actor, statut, ressources, same_commune, hourly,
+                                                             monthly):
+    from decimal import Decimal
+
+    from tests.factories import CommuneFactory
+
+    convention = ConventionFactory(places=1, coordinateur=coord)
+    parcours = parcours_for(convention)
+    famille = parcours.famille
+    famille.ressources_statut = statut
+    famille.ressources_mensuelles = Decimal(ressources) if ressources else None
+    structure = convention.places_reservees.get().structure
+    famille.commune = structure.commune if same_commune else CommuneFactory(nom="Fleury", code_insee="45147")
+    famille.save()
+    assert selectors.fee_for(parcours, day=date(2026, 3, 2), hours_per_month=80) is None
+    services.attribuer_place(parcours=parcours, debut=date(2026, 1, 5), kind=REGULIERE, request=actor)
+    fee = selectors.fee_for(parcours, day=date(2026, 3, 2), hours_per_month=80)
+    assert (fee.hourly, fee.monthly) == (Decimal(hourly), Decimal(monthly))
