@@ -130,3 +130,12 @@ def test_a_scheme_free_for_the_whole_pathway_says_so(client):
     add_page(home, SchemePage, title="Les Petits Pas", slug="petits-pas", convention=convention)
     html = client.get("/petits-pas/").content.decode()
     assert "pendant toute la durée du parcours" in html
+
+
+def test_a_priority_only_scheme_says_the_usual_fee_applies(client):
+    home = home_page()
+    convention = ConventionFactory(titre="Pôle emploi Orléans Nord", gratuite_mois=0)
+    add_page(home, SchemePage, title="Priorité France Travail", slug="priorite", convention=convention)
+    html = client.get("/priorite/").content.decode()
+    assert "priorité d&#x27;accès à une place" in html or "priorité d'accès à une place" in html
+    assert "Gratuit pour la famille" not in html
