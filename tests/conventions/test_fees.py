@@ -187,3 +187,24 @@ def test_bareme_on_before_the_first_barème_is_refused(django_assert_num_queries
 def test_bareme_on_costs_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):
         bareme_on(date(2026, 1, 1))
+
+
+@pytest.mark.django_db
+def test_an_administrator_enters_a_new_ceiling_and_the_engine_uses_it(client):
+    from django.urls import reverse
+
+    from conventions.models import Bareme
+    from tests.factories import UserFactory
+    from tests.utils import login
+
+    admin_user = UserFactory(email="admin.bareme@exemple.fr", is_superuser=True, is_staff=True)
+    login(client, admin_user)
+    response = client.post(reverse("admin:conventions_bareme_add"), {
+        "effective_from": "2026-09-01", "plafond": "9000", "plancher": "", "max_enfants": "10", "source": "essai",
+        "taux-TOTAL_FORMS": "0", "taux-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    assert Bareme.objects.filter(effective_from=date(2026, 9, 1)).exists()
+    fee = rules.compute_fee(bareme_on(date(2026, 9, 1)), care_type=COLLECTIF, children=1, monthly_resources=D("9000"))
+    assert fee.hourly == D("5.57")  # 9 000 × 0,0619 % = 5,571
+    assert bareme_on(date(2026, 9, 1)).plancher == D("754.16")
