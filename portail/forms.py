@@ -13,7 +13,7 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -22,6 +22,20 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-aide"
+
+    def full_clean(self):
+        """Marks invalid fields for assistive technologies: ``aria-invalid`` and the error's id."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                field_id = self[name].id_for_label
+                help_id = f"{field_id}-aide " if self.fields[name].help_text else ""
+                attrs["aria-describedby"] = f"{help_id}{field_id}-erreur"
 
 
 class EmailAuthenticationForm(BootstrapFormMixin, AuthenticationForm):

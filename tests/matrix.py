@@ -57,7 +57,7 @@ ROLES = (
 )
 
 # Apps whose back-office URLs the matrix covers, in dependency order.
-APPS = ("portail", "conventions", "orientations", "parcours", "rapports")
+APPS = ("portail", "conventions", "orientations", "parcours", "rapports", "rgpd")
 
 
 @dataclass

@@ -222,3 +222,13 @@ def test_deactivation_by_the_partner_admin_signs_the_member_out(client, rf):
 
     assert client.get(HOME).status_code == 302
     assert AUTH_SESSION_KEY not in client.session
+
+
+def test_an_invalid_field_is_announced_to_screen_readers(client):
+    response = client.post(LOGIN, {"username": "pas-une-adresse", "password": ""})
+
+    page = text(response)
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_username-erreur"' in page
+    assert 'id="id_username-erreur"' in page
+    assert "Le formulaire contient" in page
