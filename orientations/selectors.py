@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from conventions.models import Convention, Signataire, Structure
 from portail.models import Membership, Role
@@ -22,23 +22,27 @@ OPEN_PARCOURS_STATES = ("reperage", "contractualisation", "accueil", "bilan")
 def orientations_visibles(user, membership: Membership | None) -> QuerySet[Orientation]:
     """The referrals ``user`` may see through ``membership``.
 
-    On top of the policy (``portail.permissions.scope``: the prescriber's partner, the coordinators
-    of the convention), a referral addressed to no convention ("to be decided") is visible to the
-    coordinators of the conventions the prescribing partner signs as a prescriber: they are the
-    ones who will choose the convention.
+    For prescribers and everyone else, the shared policy (``portail.permissions.scope``). For
+    coordinators, the same rule as ``Orientation.access.coordinateur`` (the coordinators of the
+    referral's convention) written as ``convention_id IN (their conventions)``, which PostgreSQL
+    answers from the queue index instead of a semi-join over every referral
+    (``test_pages.test_coordinator_scope_matches_the_policy`` checks both agree), plus the
+    referrals addressed to no convention ("to be decided"), visible to the coordinators of the
+    conventions the prescribing partner signs as a prescriber: they will choose the convention.
     """
-    queryset = scope(Orientation.objects.all(), user, membership)
-    if membership is not None and membership.is_active and membership.role == Role.COORDINATEUR:
-        signs_for_me = Signataire.objects.filter(
-            partenaire=OuterRef("partenaire"),
-            role=Signataire.RoleConvention.PRESCRIPTEUR,
-            convention__coordinateurs=membership,
-        )
-        queryset = Orientation.objects.filter(
-            Q(pk__in=queryset.values("pk")) | Q(convention__isnull=True, state__in=AWAITING_STATES)
-            & Exists(signs_for_me)
-        )
-    return queryset
+    if membership is None or not membership.is_active or membership.role != Role.COORDINATEUR \
+            or user is None or user.is_superuser:
+        return scope(Orientation.objects.all(), user, membership)
+    # Two small queries (a coordinator has a handful of conventions and partners) let the database
+    # use its indexes instead of scanning every referral.
+    mine = list(Convention.objects.filter(coordinateurs=membership).values_list("pk", flat=True))
+    prescribers = list(Signataire.objects.filter(
+        convention__in=mine, role=Signataire.RoleConvention.PRESCRIPTEUR
+    ).values_list("partenaire_id", flat=True).distinct())
+    return Orientation.objects.filter(
+        Q(convention_id__in=mine)
+        | Q(convention__isnull=True, state__in=AWAITING_STATES, partenaire_id__in=prescribers)
+    )
 
 
 def _with_list_columns(queryset: QuerySet[Orientation]) -> QuerySet[Orientation]:
@@ -96,14 +100,15 @@ def orientation_detail(user, membership) -> QuerySet[Orientation]:
 
 
 def conventions_filtre(user, membership) -> QuerySet[Convention]:
-    """The conventions a list may be filtered on: those the member's referrals point to."""
-    ids = orientations_visibles(user, membership).exclude(convention=None).values("convention_id")
-    return Convention.objects.filter(pk__in=ids).order_by("titre").only("pk", "titre")
-
-
-def conventions_ouvertes(on: date) -> QuerySet[Convention]:
-    """Conventions a prescriber may choose (ended ones included, marked, so the form can say why not)."""
-    return Convention.objects.order_by("-fin", "titre").prefetch_related("communes")
+    """The conventions a list may be filtered on: those of the member's partner or coordination."""
+    conventions = Convention.objects.order_by("titre").only("pk", "titre")
+    if membership is None:
+        return conventions
+    if membership.role == Role.COORDINATEUR:
+        return conventions.filter(coordinateurs=membership)
+    return conventions.filter(
+        signataires__partenaire=membership.partenaire_id, signataires__role=Signataire.RoleConvention.PRESCRIPTEUR
+    ).distinct()
 
 
 def conventions_coordonnees(membership) -> QuerySet[Convention]:

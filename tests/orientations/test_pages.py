@@ -159,3 +159,18 @@ def test_a_disguised_attachment_is_refused_on_the_detail_page(client, monde):
                            {"fichier": SimpleUploadedFile("photo.jpg", b"GIF89a....")}, follow=True)
     assert "n&#x27;est ni un PDF" in response.text
     assert not PieceJointe.objects.exists()
+
+
+def test_coordinator_scope_matches_the_policy(monde):
+    """The queue's fast coordinator filter sees what the shared policy allows, plus "à décider" referrals."""
+    from orientations.selectors import orientations_visibles
+    from portail.permissions import scope
+
+    of(monde, monde.pmi, monde.convention_pmi, n=2, envoyee=True)
+    of(monde, monde.plie, monde.petits_pas, n=2, envoyee=True)
+    [undecided] = of(monde, monde.pmi, None, envoyee=True)
+    for coordinator in (monde.coord_orleans, monde.coord_lunel):
+        policy = set(scope(Orientation.objects.all(), coordinator.user, coordinator).values_list("pk", flat=True))
+        fast = set(orientations_visibles(coordinator.user, coordinator).values_list("pk", flat=True))
+        assert fast - policy == ({undecided.pk} if coordinator == monde.coord_orleans else set())
+        assert policy <= fast
