@@ -93,7 +93,7 @@ def _grow(partner, to: int, rng: random.Random) -> None:
                 bilan_prevu_le=first and first + timedelta(days=182),
             ))
         pathways = Parcours.objects.bulk_create(pathways)
-        presences, attributions = [], []
+        presences = []
         for parcours in pathways:
             if parcours.premier_accueil_le is None:
                 continue
@@ -101,12 +101,22 @@ def _grow(partner, to: int, rng: random.Random) -> None:
                 day = parcours.premier_accueil_le + timedelta(days=3 * k)
                 presences.append(Presence(parcours=parcours, date=day, arrivee=time(9, 0), depart=time(12, 0),
                                           recorded_by=prescriber))
-            if rng.random() < 0.01:
-                attributions.append(Attribution(place=rng.choice(places[parcours.convention_id]), parcours=parcours,
-                                                debut=parcours.premier_accueil_le, created_by=prescriber))
         Presence.objects.bulk_create(presences, batch_size=BATCH)
-        Attribution.objects.bulk_create(attributions)
         have += size
+    _occupy(places, prescriber)
+
+
+def _occupy(places: dict, prescriber) -> None:
+    """One open attribution per free place, to a pathway in care of its convention."""
+    taken = set(Attribution.objects.filter(fin__isnull=True).values_list("place_id", flat=True))
+    attributions = []
+    for convention_id, slots in places.items():
+        free = [slot for slot in slots if slot.pk not in taken]
+        candidates = Parcours.objects.filter(convention_id=convention_id, state="accueil", attributions__isnull=True)
+        for slot, parcours in zip(free, candidates[: len(free)], strict=False):
+            attributions.append(Attribution(place=slot, parcours=parcours, debut=parcours.premier_accueil_le,
+                                            created_by=prescriber))
+    Attribution.objects.bulk_create(attributions)
 
 
 def run(report) -> None:
