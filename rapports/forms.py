@@ -75,3 +75,34 @@ class ObservatoryForm(PeriodForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
         self.fields["commune"].widget.attrs["class"] = "form-select"
+
+
+class CommissionForm(forms.Form):
+    date = forms.DateField(label="Date de la séance", widget=forms.DateInput(attrs={"type": "date"}))
+    territoire = forms.CharField(label="Territoire", max_length=200)
+    places = forms.IntegerField(label="Places à attribuer", min_value=1, max_value=500)
+    membres = forms.ModelMultipleChoiceField(
+        label="Membres", queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text="Élus et partenaires qui examinent les demandes anonymisées.",
+    )
+
+    def __init__(self, *args, membres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membres"].queryset = membres
+        for name in ("date", "territoire", "places"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+
+class PropositionForm(forms.Form):
+    proposition = forms.ChoiceField(label="Proposition", choices=())
+    decision = forms.ChoiceField(label="Décision", choices=())
+    observations = forms.CharField(label="Observations (sans nom)", max_length=250, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Proposition
+
+        super().__init__(*args, **kwargs)
+        self.fields["proposition"].choices = Proposition.Decision.choices
+        self.fields["decision"].choices = Proposition.Decision.choices
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

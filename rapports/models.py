@@ -104,3 +104,75 @@ class RapportMensuel(models.Model):
 
     def __str__(self):
         return f"Rapport mensuel {self.mois:%m/%Y} – convention n° {self.convention_id}"
+
+
+class Commission(models.Model):
+    """A place-allocation commission (seed 004, Levignac): it meets twice a year by default,
+    in April for the September intake and in October/November to update the allocations.
+
+    The requests are shown to its members anonymised (a code per family, the weighted score and
+    its criteria, the need); names are revealed only to the coordinators of the convention,
+    once the decision is taken.
+    """
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.PROTECT, related_name="commissions"
+    )
+    date = models.DateField("date de la séance")
+    territoire = models.CharField("territoire", max_length=200)
+    places_a_attribuer = models.PositiveSmallIntegerField("places à attribuer")
+    membres = models.ManyToManyField(Membership, verbose_name="membres", related_name="commissions")
+    decidee_le = models.DateTimeField("décisions arrêtées le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="créée par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commission d'attribution"
+        verbose_name_plural = "commissions d'attribution"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Commission du {self.date:%d/%m/%Y}"
+
+
+class Proposition(models.Model):
+    """One anonymised request examined by a commission, with the proposal and the decision."""
+
+    class Decision(models.TextChoices):
+        A_EXAMINER = "a_examiner", "À examiner"
+        ATTRIBUEE = "attribuee", "Place attribuée"
+        LISTE_ATTENTE = "liste_attente", "Maintenue en liste d'attente"
+        AJOURNEE = "ajournee", "Ajournée"
+
+    commission = models.ForeignKey(
+        Commission, verbose_name="commission", on_delete=models.CASCADE, related_name="propositions"
+    )
+    orientation = models.ForeignKey(
+        "orientations.Orientation", verbose_name="orientation", on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField("code anonyme", max_length=12)
+    proposition = models.CharField(
+        "proposition", max_length=20, choices=Decision.choices, default=Decision.A_EXAMINER
+    )
+    decision = models.CharField("décision", max_length=20, choices=Decision.choices, default=Decision.A_EXAMINER)
+    observations = models.CharField("observations (sans donnée nominative)", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "demande examinée en commission"
+        verbose_name_plural = "demandes examinées en commission"
+        ordering = ["commission", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "orientation"], name="proposition_unique",
+                violation_error_message="Cette demande est déjà inscrite à la commission.",
+            ),
+            models.UniqueConstraint(
+                fields=["commission", "code"], name="proposition_code_unique",
+                violation_error_message="Ce code est déjà utilisé dans cette commission.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande {self.code}"

@@ -479,3 +479,48 @@ def observatory(conventions: QuerySet, period: rules.Period, *, communes=None, n
         "communes": communes_rows, "qpv": qpv_rows, "months": months,
         "median_wait_days": _days(wait), "waiting_referrals": waiting_count,
     }
+
+
+# --- Allocation commission --------------------------------------------------------------------
+
+
+def coordinates(user, membership, convention) -> bool:
+    """A superuser, or a coordinator of ``convention`` acting as such."""
+    if user.is_superuser:
+        return True
+    return (
+        membership is not None and membership.role == Role.COORDINATEUR
+        and scope(Convention.objects.filter(pk=convention.pk), user, membership).exists()
+    )
+
+
+def commissions_for(user, membership) -> QuerySet:
+    """The commissions a user sees: those they sit on, and those of the conventions they coordinate."""
+    from .models import Commission
+
+    queryset = Commission.objects.select_related("convention").annotate(n=Count("propositions"))
+    if user.is_superuser:
+        return queryset
+    if membership is None:
+        return queryset.none()
+    condition = Q(membres=membership)
+    if membership.role == Role.COORDINATEUR:
+        condition |= Q(convention__in=scope(Convention.objects.all(), user, membership))
+    return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+
+
+def anonymised_requests(commission) -> QuerySet:
+    """The requests of a commission as its members see them: code, score, criteria, need. No name,
+    no address: only these columns are read from the database."""
+    return (
+        commission.propositions.order_by("code")
+        .values("pk", "code", "proposition", "decision", "observations", "orientation__ponderation",
+                "orientation__ponderation_detail", "orientation__besoin", "orientation__urgence",
+                "orientation__date_souhaitee")
+    )
+
+
+def revealed_names(commission) -> dict[int, str]:
+    """``{proposition pk: child's name}`` for the coordination, once the decisions are closed."""
+    rows = commission.propositions.values_list("pk", "orientation__enfant__prenom", "orientation__enfant__nom")
+    return {pk: f"{first} {last}" for pk, first, last in rows}

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from conventions.models import Convention, Signataire
+from orientations.models import AWAITING_STATES, Orientation
 from portail import audit
 from portail.models import AuditEvent, Membership, Role
 
 from . import exports, rules, selectors
-from .models import EXPORT_RETENTION, ExportJob, RapportMensuel
+from .models import EXPORT_RETENTION, Commission, ExportJob, Proposition, RapportMensuel
 from .presentation import present
 
 logger = logging.getLogger(__name__)
@@ -157,3 +158,66 @@ def prepare_monthly_reports(today: date) -> int:
             monthly.save(update_fields=["notified"])
             audit.record(None, AuditEvent.Action.CREATE, monthly, {"destinataires": monthly.notified})
     return sent
+
+
+# --- Allocation commission --------------------------------------------------------------------
+
+
+def create_commission(*, request, convention: Convention, day: date, territoire: str, places: int,
+                      membres) -> Commission:
+    """Opens a commission and inscribes, anonymised, the convention's referrals awaiting an answer.
+
+    Each request gets a code (``D-01``, ``D-02``…) in the order of its weighting: the code tells
+    nothing of the family. Only a coordinator of the convention (or a superuser) may do it.
+    """
+    if not selectors.coordinates(request.user, getattr(request, "membership", None), convention):
+        raise ExportRefuse("Seule la coordination de la convention peut réunir sa commission.")
+    with transaction.atomic():
+        commission = Commission.objects.create(
+            convention=convention, date=day, territoire=territoire, places_a_attribuer=places,
+            created_by=request.user,
+        )
+        commission.membres.set(membres)
+        waiting = Orientation.objects.filter(convention=convention, state__in=AWAITING_STATES).order_by(
+            "-ponderation", "sent_at", "pk"
+        )
+        Proposition.objects.bulk_create(
+            Proposition(commission=commission, orientation=orientation, code=f"D-{index:02d}")
+            for index, orientation in enumerate(waiting, start=1)
+        )
+        audit.record(request, AuditEvent.Action.CREATE, commission, {"demandes": waiting.count()})
+    return commission
+
+
+def record_proposal(*, request, proposition: Proposition, proposal: str, decision: str,
+                    observations: str) -> Proposition:
+    """A member records the proposal and, until the decisions are closed, the decision."""
+    commission = proposition.commission
+    if commission.decidee_le is not None:
+        raise ExportRefuse("Les décisions de cette commission sont arrêtées.")
+    with transaction.atomic():
+        before = audit.snapshot(proposition, ["proposition", "decision", "observations"])
+        proposition.proposition, proposition.decision, proposition.observations = proposal, decision, observations
+        proposition.save(update_fields=["proposition", "decision", "observations"])
+        changes = audit.changed_fields(before, audit.snapshot(proposition, list(before)))
+        audit.record(request, AuditEvent.Action.UPDATE, proposition, {"champs": changes})
+    return proposition
+
+
+def close_decisions(*, request, commission: Commission) -> Commission:
+    """Closes the decisions: from now on the coordination may see who the codes are."""
+    if not selectors.coordinates(request.user, getattr(request, "membership", None), commission.convention):
+        raise ExportRefuse("Seule la coordination de la convention arrête les décisions.")
+    if commission.decidee_le is not None:
+        return commission
+    undecided = commission.propositions.filter(decision=Proposition.Decision.A_EXAMINER).count()
+    if undecided:
+        raise ExportRefuse(f"{undecided} demande(s) restent à examiner.")
+    granted = commission.propositions.filter(decision=Proposition.Decision.ATTRIBUEE).count()
+    if granted > commission.places_a_attribuer:
+        raise ExportRefuse("Plus de places attribuées que de places à attribuer.")
+    with transaction.atomic():
+        commission.decidee_le = timezone.now()
+        commission.save(update_fields=["decidee_le"])
+        audit.record(request, AuditEvent.Action.UPDATE, commission, {"champs": ["decidee_le"]})
+    return commission

@@ -4,16 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portail.models import Commune, Role
-from portail.permissions import current_membership, member_required
+from conventions.models import Convention
+from portail import audit
+from portail.models import AuditEvent, Commune, Membership, Role
+from portail.permissions import current_membership, member_required, scope
 
 from . import charts, forms, rules, selectors, services
-from .models import ExportJob
+from .models import ExportJob, Proposition
 from .presentation import fmt, present, secret, show
 from .selectors import Cell
 
@@ -156,3 +159,108 @@ def observatory_view(data: dict, secrecy: bool) -> dict:
             {"Demandes": [r["requests_chart"] for r in months], "Entrées": [r["entries_chart"] for r in months]},
         ),
     }
+
+
+# --- Allocation commission --------------------------------------------------------------------
+
+COMMISSION_ROLES = tuple(Role)
+
+
+@member_required(*COMMISSION_ROLES)
+def commission_list(request):
+    membership = current_membership(request)
+    commissions = selectors.commissions_for(request.user, membership)
+    page = Paginator(commissions, 25).get_page(request.GET.get("page"))
+    conventions = []
+    if request.user.is_superuser or (membership and membership.role == Role.COORDINATEUR):
+        conventions = scope(Convention.objects.all(), request.user, membership).order_by("titre")
+    return render(request, "rapports/commission_list.html", {"page": page, "conventions": conventions})
+
+
+@member_required(Role.COORDINATEUR)
+def commission_create(request, pk):
+    membership = current_membership(request)
+    convention = get_object_or_404(scope(Convention.objects.all(), request.user, membership), pk=pk)
+    membres = Membership.objects.active().select_related("user", "partenaire").order_by("partenaire__nom")
+    form = forms.CommissionForm(request.POST or None, membres=membres)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commission = services.create_commission(
+                request=request, convention=convention, day=form.cleaned_data["date"],
+                territoire=form.cleaned_data["territoire"], places=form.cleaned_data["places"],
+                membres=form.cleaned_data["membres"],
+            )
+        except services.ExportRefuse as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Commission créée : les demandes en attente y sont inscrites, anonymisées.")
+            return redirect("rapports:commission_detail", pk=commission.pk)
+    return render(request, "rapports/commission_form.html", {"form": form, "convention": convention})
+
+
+def _commission_context(request, commission):
+    membership = current_membership(request)
+    coordinator = selectors.coordinates(request.user, membership, commission.convention)
+    reveal = coordinator and commission.decidee_le is not None
+    names = selectors.revealed_names(commission) if reveal else {}
+    if reveal:
+        audit.record(request, AuditEvent.Action.READ, commission, {"noms_reveles": len(names)})
+    rows = [{**row, "nom": names.get(row["pk"])} for row in selectors.anonymised_requests(commission)]
+    return {"commission": commission, "rows": rows, "coordinator": coordinator, "reveal": reveal,
+            "form": forms.PropositionForm(), "decisions": dict(Proposition.Decision.choices)}
+
+
+@member_required(*COMMISSION_ROLES)
+def commission_detail(request, pk):
+    commission = get_object_or_404(selectors.commissions_for(request.user, current_membership(request)), pk=pk)
+    return render(request, "rapports/commission_detail.html", _commission_context(request, commission))
+
+
+@require_POST
+@member_required(*COMMISSION_ROLES)
+def proposition_update(request, pk):
+    commissions = selectors.commissions_for(request.user, current_membership(request))
+    proposition = get_object_or_404(
+        Proposition.objects.select_related("commission").filter(commission__in=commissions), pk=pk
+    )
+    form = forms.PropositionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une proposition et une décision dans les listes.")
+    else:
+        try:
+            services.record_proposal(
+                request=request, proposition=proposition, proposal=form.cleaned_data["proposition"],
+                decision=form.cleaned_data["decision"], observations=form.cleaned_data["observations"],
+            )
+            messages.success(request, f"Demande {proposition.code} enregistrée.")
+        except services.ExportRefuse as refusal:
+            messages.error(request, refusal.message)
+    return redirect("rapports:commission_detail", pk=proposition.commission_id)
+
+
+@require_POST
+@member_required(*COMMISSION_ROLES)
+def commission_decide(request, pk):
+    commission = get_object_or_404(selectors.commissions_for(request.user, current_membership(request)), pk=pk)
+    try:
+        services.close_decisions(request=request, commission=commission)
+        messages.success(request, "Décisions arrêtées.")
+    except services.ExportRefuse as refusal:
+        messages.error(request, refusal.message)
+    return redirect("rapports:commission_detail", pk=commission.pk)
+
+
+@member_required(*COMMISSION_ROLES)
+def commission_minutes(request, pk):
+    """The minutes as a PDF: anonymised for everyone, the coordination included."""
+    from weasyprint import HTML
+
+    commission = get_object_or_404(selectors.commissions_for(request.user, current_membership(request)), pk=pk)
+    html = render_to_string("rapports/commission_pdf.html", {
+        "commission": commission, "rows": selectors.anonymised_requests(commission),
+        "decisions": dict(Proposition.Decision.choices),
+        "membres": commission.membres.select_related("partenaire").order_by("partenaire__nom"),
+    })
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="proces-verbal-commission-{commission.pk}.pdf"'
+    return response
