@@ -47,6 +47,13 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _querystring(request) -> str:
+    """The list's filters, to keep them from page to page (``…&page=N``)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode() + "&" if params else ""
+
+
 # --- Facilities ----------------------------------------------------------------------------------
 
 
@@ -69,6 +76,7 @@ def structure_list(request):
     return render(request, "conventions/structure_list.html", {
         "page": page, "q": q, "kind": kind, "kinds": Structure.Kind.choices,
         "deficit": request.GET.get("deficit") == "1", "can_edit": _can_edit(request),
+        "querystring": _querystring(request),
     })
 
 
@@ -134,7 +142,7 @@ def convention_list(request):
         queryset = queryset.filter(fin__lt=today)
     return render(request, "conventions/convention_list.html", {
         "page": _page(request, queryset), "q": q, "periode": periode, "can_edit": _can_edit(request),
-        "today": today,
+        "today": today, "querystring": _querystring(request),
     })
 
 

@@ -236,3 +236,13 @@ def test_garbage_input_never_gives_a_server_error(signed_in, coord):
     response = signed_in.post(url, {"attribuer-parcours": "abc", "attribuer-debut": "31/02/2026"})
     assert response.status_code == 400
     assert not Attribution.objects.exists()
+
+
+def test_pagination_keeps_the_filters(signed_in, coord):
+    for index in range(27):
+        ConventionFactory(titre=f"Crèche & co {index:02d}", coordinateur=coord)
+    response = signed_in.get(reverse("conventions:convention_list"), {"q": "Crèche & co"})
+    assert response.context["page"].paginator.count == 27
+    assert "?q=Cr%C3%A8che+%26+co&amp;page=2" in response.content.decode()
+    second = signed_in.get(reverse("conventions:convention_list"), {"q": "Crèche & co", "page": "2"})
+    assert len(second.context["page"]) == 2
