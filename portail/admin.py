@@ -9,6 +9,19 @@ from . import audit
 from .models import AuditEvent, Commune, Invitation, Membership, Partenaire, User
 
 
+class ReadOnlyAdminMixin:
+    """Nobody adds, edits or deletes these rows from the admin; they are only looked at."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdminMixin:
     """Records the names of the fields an admin form changed (never their values)."""
 
@@ -79,7 +92,7 @@ class PartenaireAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: invitations are sent and cancelled from the partner administrators' pages."""
 
     list_display = ("email", "partenaire", "role", "created_at", "expires_at", "accepted_at", "cancelled_at")
@@ -87,30 +100,12 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ("email", "partenaire__nom")
     exclude = ("token_hash",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: nobody edits or deletes the audit trail."""
 
     list_display = ("at", "actor", "action", "object_label")
     list_filter = ("action", "content_type")
     search_fields = ("object_label", "actor__email")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
