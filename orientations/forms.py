@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from conventions.models import Convention, Structure
 from portail.models import Commune
 
 from . import rules
-from .models import Famille, Motif, MotifRefus, Orientation, Parent, RessourcesStatut
+from .models import Famille, Motif, MotifRefus, Orientation, Parent, Ponderation, RessourcesStatut
 
 FINALITES = [
     ("orientation", "Étudier la demande d'accueil de l'enfant avec les partenaires de la convention"),
@@ -278,4 +279,17 @@ class FiltreForm(forms.Form):
         self.fields["convention"].queryset = conventions
         if states is not None:
             self.fields["etat"].choices = [("", "Tous")] + [(s.value, s.label) for s in states]
+        _styled(self)
+
+
+class PonderationForm(forms.ModelForm):
+    class Meta:
+        model = Ponderation
+        fields = ["monoparentale", "qpv", "urgence", "minima_sociaux", "insertion", "anciennete"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["max"] = 20
+            field.validators.append(MaxValueValidator(20, "Un poids ne dépasse pas 20 points."))
         _styled(self)

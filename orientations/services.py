@@ -37,6 +37,7 @@ from .models import (
     Orientation,
     Parent,
     PieceJointe,
+    Ponderation,
     Relance,
 )
 from .signals import orientation_acceptee
@@ -104,7 +105,9 @@ def _require_coordinator(orientation: Orientation, request) -> None:
 
 
 def _locked(orientation: Orientation) -> Orientation:
-    return Orientation.objects.select_for_update().select_related("famille", "convention").get(pk=orientation.pk)
+    # ``of=("self",)``: PostgreSQL refuses FOR UPDATE on the nullable side of the convention join.
+    locked = Orientation.objects.select_for_update(of=("self",)).select_related("famille", "convention")
+    return locked.get(pk=orientation.pk)
 
 
 def _transition(orientation: Orientation, name: str, who, *, commentaire: str = "", **fields) -> Orientation:
@@ -447,3 +450,29 @@ def traiter_echeances(today: date | None = None) -> dict[str, int]:
             rescored += 1
     logger.info("traiter_echeances: %d relancées, %d expirées, %d repondérées", reminded, expired, rescored)
     return {"relances": reminded, "expirees": expired, "ponderations": rescored}
+
+
+def modifier_ponderation(convention, *, request, weights: dict[str, int]) -> None:
+    """A coordinator of ``convention`` sets its weights; awaiting referrals are weighted again at once."""
+    membership = _membership(request)
+    if not request.user.is_superuser and (
+        membership is None or membership.role != Role.COORDINATEUR
+        or not convention.coordinateurs.filter(pk=membership.pk).exists()
+    ):
+        raise PermissionDenied("Seule la coordination de la convention fixe sa pondération.")
+    with transaction.atomic():
+        row, _ = Ponderation.objects.select_for_update().get_or_create(convention=convention)
+        before = audit.snapshot(row, list(weights))
+        for name, value in weights.items():
+            setattr(row, name, value)
+        row.save()
+        audit.record(request, AuditEvent.Action.UPDATE, row,
+                     {"fields": audit.changed_fields(before, audit.snapshot(row, list(weights)))})
+        today = timezone.localdate()
+        new_weights = row.as_weights()
+        awaiting = Orientation.objects.filter(convention=convention, state__in=AWAITING_STATES)
+        for orientation in awaiting.select_related("famille").prefetch_related("famille__parents"):
+            if _apply_score(orientation, today, new_weights):
+                Orientation.objects.filter(pk=orientation.pk).update(
+                    ponderation=orientation.ponderation, ponderation_detail=orientation.ponderation_detail
+                )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/refuser/", views.refuser, name="refuser"),
     path("<int:pk>/pieces-jointes/", views.ajouter_piece_jointe, name="ajouter_piece_jointe"),
     path("pieces-jointes/<int:pk>/", views.piece_jointe, name="piece_jointe"),
+    path("ponderation/<int:pk>/", views.ponderation, name="ponderation"),
 ]

@@ -15,8 +15,8 @@ from portail.models import Role
 from portail.permissions import member_required
 
 from . import rules, selectors, services
-from .forms import AccepterForm, AnnulerForm, DossierForm, FiltreForm, PieceJointeForm, RefuserForm
-from .models import AWAITING_STATES, Orientation, PieceJointe
+from .forms import AccepterForm, AnnulerForm, DossierForm, FiltreForm, PieceJointeForm, PonderationForm, RefuserForm
+from .models import AWAITING_STATES, Orientation, PieceJointe, Ponderation
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "orientations_recherche"
@@ -83,6 +83,7 @@ def file(request):
         late_on=today if late else None))
     return render(request, "orientations/file.html", {
         "page": page, "filtres": form, "q": q, "today": today, "querystring": _without_page(request),
+        "conventions": conventions,
     })
 
 
@@ -280,3 +281,17 @@ def refuser(request, pk):
     return render(request, "orientations/decision.html", {
         "orientation": orientation, "form": form, "decision": "refuser",
     })
+
+
+@member_required(Role.COORDINATEUR)
+def ponderation(request, pk):
+    """The weights of one of the coordinator's conventions."""
+    convention = get_object_or_404(selectors.conventions_coordonnees(request.membership), pk=pk)
+    row = Ponderation.objects.filter(convention=convention).first() or Ponderation(convention=convention)
+    form = PonderationForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        services.modifier_ponderation(convention, request=request, weights={
+            name: form.cleaned_data[name] for name in PonderationForm.Meta.fields})
+        messages.success(request, "La pondération est enregistrée ; les orientations en attente sont repondérées.")
+        return redirect("orientations:ponderation", pk=pk)
+    return render(request, "orientations/ponderation.html", {"convention": convention, "form": form})

@@ -82,6 +82,10 @@ def cases(world):
         "orientations:accepter": Case(
             kwargs=a, expected=_rows(coordinateur=200, coordinateur_autre=404, superuser=200), default=403
         ),
+        "orientations:ponderation": Case(
+            kwargs={"pk": world.convention_x.pk},
+            expected=_rows(coordinateur=200, coordinateur_autre=404, superuser=200), default=403,
+        ),
         "orientations:refuser": Case(
             kwargs=a, expected=_rows(coordinateur=200, coordinateur_autre=404, superuser=200), default=403
         ),

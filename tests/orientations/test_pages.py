@@ -78,7 +78,7 @@ def test_mes_orientations_costs_a_bounded_number_of_queries(client, monde, djang
 def test_the_queue_costs_a_bounded_number_of_queries(client, monde, django_assert_max_num_queries, rows):
     of(monde, monde.pmi, monde.convention_pmi, n=rows, envoyee=True)
     login(client, monde.coord_orleans.user, monde.coord_orleans)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("orientations:file"))
     assert len(response.context["page"]) == min(rows, 25)
 
@@ -174,3 +174,19 @@ def test_coordinator_scope_matches_the_policy(monde):
         fast = set(orientations_visibles(coordinator.user, coordinator).values_list("pk", flat=True))
         assert fast - policy == ({undecided.pk} if coordinator == monde.coord_orleans else set())
         assert policy <= fast
+
+
+def test_a_coordinator_sets_the_weights_and_the_queue_follows(client, monde):
+    [orientation] = of(monde, monde.pmi, monde.convention_pmi, envoyee=True, famille__monoparentale=True)
+    login(client, monde.coord_orleans.user, monde.coord_orleans)
+    url = reverse("orientations:ponderation", kwargs={"pk": monde.convention_pmi.pk})
+    weights = {"monoparentale": 7, "qpv": 2, "urgence": 4, "minima_sociaux": 2, "insertion": 2, "anciennete": 1}
+    assert client.post(url, weights).status_code == 302
+    orientation.refresh_from_db()
+    assert orientation.ponderation == 7
+    assert orientation.ponderation_detail[0] == {"critere": "monoparentale", "libelle": "Famille monoparentale",
+                                                 "points": 7}
+    response = client.post(url, {**weights, "urgence": 99})
+    assert "Un poids ne dépasse pas 20 points." in response.text
+    login(client, monde.coord_lunel.user, monde.coord_lunel)
+    assert client.get(url).status_code == 404
