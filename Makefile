@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-postgres test-browser lint bench lock clean
+.PHONY: install run test test-postgres test-browser lint bench fuzz-long lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install
 ## Benchmarks (not part of `make test`): prints tables and saves them in bench/results/
 bench: install
 	$(PY) -m bench
+
+## Fuzzing with the long profile: many hostile examples per form (not part of `make test`)
+fuzz-long: install
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/fuzz -n 0 -q -p no:cacheprovider
 
 ## Re-pin the dependencies after changing pyproject.toml
 lock:

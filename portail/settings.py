@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "orientations",
     "parcours",
     "rapports",
+    "rgpd",
     "cms_pages",
     # Wagtail.
     "wagtail.contrib.forms",
@@ -90,10 +91,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, then no-store and the relaxed policy of /cms/ (portail.security).
+    "csp.middleware.CSPMiddleware",
+    "portail.security.HardeningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -271,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapports.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=40),
     },
+    "rgpd-anonymisation": {
+        "task": "rgpd.tasks.anonymise_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------------------------
@@ -283,10 +292,41 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "ods", "csv", "txt"]
 # Whole-page cache of the public site for anonymous visitors (cms_pages.cache); 0 turns it off.
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "0"))
 
+# --- Personal data retention (rgpd, docs/retention.md; seed 003 §3.2.2 and §4.3) --------------
+
+# A pathway's family file: kept while care lasts and this many years after the last year of care.
+RGPD_RETENTION_PARCOURS_YEARS = int(os.environ.get("RGPD_RETENTION_PARCOURS_YEARS", "6"))
+# A referral that never led to care (refused, cancelled, expired): years after its last change.
+RGPD_RETENTION_ORIENTATION_YEARS = int(os.environ.get("RGPD_RETENTION_ORIENTATION_YEARS", "2"))
+# The attachments of such a referral: months after its closure.
+RGPD_RETENTION_PIECES_MONTHS = int(os.environ.get("RGPD_RETENTION_PIECES_MONTHS", "3"))
+# Coordinators are warned this many days before a file is anonymised.
+RGPD_WARNING_DAYS = int(os.environ.get("RGPD_WARNING_DAYS", "30"))
+
 # --- Security ---------------------------------------------------------------------------------
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): no inline script or style, nothing from a third party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its form icons with data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Wagtail's admin renders inline scripts: only there the policy allows them (portail.security).
+CSP_RELAXED_PATH_PREFIXES = ["/cms/"]
+# Pages that may show personal data are never stored by a browser or a proxy (portail.security).
+NO_STORE_PATH_PREFIXES = ["/espace/", "/admin/", "/cms/"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -59,6 +59,7 @@ urlpatterns = [
     path("espace/orientations/", include("orientations.urls")),
     path("espace/parcours/", include("parcours.urls")),
     path("espace/rapports/", include("rapports.urls")),
+    path("espace/donnees-personnelles/", include("rgpd.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(wagtail_urls)),
 ]
