@@ -76,7 +76,7 @@ class Report:
 
 def machine_description() -> str:
     vendor = connection.vendor
-    version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
+    version = connection.cursor().connection.info.server_version if vendor == "postgresql" else ""
     return (
         f"{platform.node()} – {platform.processor() or platform.machine()} – "
         f"Python {platform.python_version()} – base {vendor} {version}"
