@@ -11,6 +11,8 @@ DEMO_MODULES = [
     "conventions.demo",
     "orientations.demo",
     "parcours.demo",
+    "rapports.demo",
+    "rgpd.demo",
     "cms_pages.demo",
 ]
 
