@@ -12,7 +12,6 @@ DEMO_MODULES = [
     "orientations.demo",
     "parcours.demo",
     "rapports.demo",
-    "rgpd.demo",
     "cms_pages.demo",
 ]
 
