@@ -208,7 +208,8 @@ class SitemapPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["tree"] = selectors.page_tree(self.get_site().root_page if self.get_site() else self.get_parent())
+        site = self.get_site()
+        context["tree"] = selectors.page_tree(site.root_page if site else self.get_parent())
         return context
 
 
