@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "orientations.demo",
     "parcours.demo",
     "rapports.demo",
+    "rgpd.demo",
     "cms_pages.demo",
 ]
 
