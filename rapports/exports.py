@@ -108,9 +108,25 @@ def to_xlsx(report, sections: list[dict], target, *, detail=None, progress: Prog
     progress(100)
 
 
+def occupancy_chart(report) -> str:
+    """Reserved and occupied place-days by month (not counts of people: no secrecy applies)."""
+    from .charts import bar_chart
+
+    places = next(section for section in report.sections if section.key == "places")
+    months = places.rows[:-1]  # the last row is the period's total
+    return bar_chart(
+        "graphique-occupation", "Journées-places réservées et occupées par mois",
+        "Barres groupées par mois, la valeur écrite au bout de chaque barre ; le tableau des places "
+        "donne les mêmes nombres et le taux d'occupation.",
+        [row[0].value for row in months],
+        {"Réservées": [row[2].value for row in months], "Occupées": [row[3].value for row in months]},
+    )
+
+
 def pdf_html(report, sections: list[dict], *, secrecy: bool) -> str:
     return render_to_string(
-        "rapports/report_pdf.html", {"report": report, "sections": sections, "secrecy": secrecy}
+        "rapports/report_pdf.html",
+        {"report": report, "sections": sections, "secrecy": secrecy, "chart": occupancy_chart(report)},
     )
 
 

@@ -102,6 +102,7 @@ def test_pdf_lays_out_the_parties_the_period_and_the_figures(scenario, report):
     for expected in ("362", "189", "52,2", "580,23\xa0€", "40\xa0681,00\xa0€", "41,0"):
         assert expected in text
     assert "Dupré" not in text
+    assert 'aria-labelledby="graphique-occupation-titre' in html  # the occupancy chart, as SVG
 
 
 def test_pdf_export_through_the_page(client, scenario, private_media):
