@@ -196,3 +196,20 @@ def test_no_warning_thirty_one_days_ahead(client, dossier):
     login(client, coordinateur.user, coordinateur)
     page = text(client.get("/espace/"))
     assert "Aucun dossier ne sera anonymisé dans les 30 prochains jours." in page
+
+
+@freeze_time("2026-11-22 10:00")
+def test_no_personal_data_reaches_the_logs_or_the_urls(client, dossier, caplog):
+    parcours, coordinateur, _autre = dossier
+    caplog.set_level("DEBUG")
+    login(client, coordinateur.user, coordinateur)
+    base = f"/espace/donnees-personnelles/familles/{parcours.famille_id}/"
+    page = client.get(base).content.decode()
+    client.post(base + "export.json")
+    client.post(base + "effacement/", {"recue_le": "22/11/2026", "confirmation": "on"})
+    with freeze_time("2033-01-01 10:00"):
+        services.anonymise_expired()
+    for secret in (FAMILY_NAME, PARENT_EMAIL, "Awa", "Lilas"):
+        assert secret not in caplog.text
+    hrefs = [part.split('"', 1)[0] for part in page.split('href="')[1:]]
+    assert hrefs and not any(FAMILY_NAME in href or "Awa" in href for href in hrefs)
