@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.utils import login
+from tests.utils import login, restore_migrated_data
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -50,7 +50,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    """A fresh browser page (French locale) whose relative URLs point at the live server."""
+    """A fresh browser page (French locale) whose relative URLs point at the live server.
+
+    Browser tests are transactional, and an earlier transactional test's flush may have deleted
+    what the data migrations created (Wagtail's root page, the barèmes): it is put back first.
+    """
+    restore_migrated_data()
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -1,11 +1,9 @@
 """Factories of the public site: the seeded tree, extra pages, opening hours, an editor."""
 
 from datetime import time
-from importlib import import_module
 
 import factory
-from django.apps import apps
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cms_pages.demo import seed
 from cms_pages.editors import EDITORS_GROUP, ensure_editors_group
@@ -13,18 +11,6 @@ from cms_pages.models import ContentPage, HomePage, SchemePage
 from conventions.models import Fermeture, HoraireOuverture
 from tests.conventions.factories import StructureFactory
 from tests.factories import UserFactory
-
-
-def restore_migrated_data() -> None:
-    """Brings back what data migrations create and a transactional test's flush deletes:
-    Wagtail's locale, root page and root collection, and the CNAF barèmes (the live server and
-    the browser tests need them committed)."""
-    locale, _ = Locale.objects.get_or_create(language_code="fr")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    import_module("conventions.migrations.0004_load_bareme").load(apps, None)
 
 
 def seeded_site() -> HomePage:

@@ -5,8 +5,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from cms_pages.demo import seed
-from tests.cms_pages.factories import restore_migrated_data
 from tests.conventions.factories import ConventionFactory, StructureFactory
+from tests.utils import restore_migrated_data
 
 pytestmark = pytest.mark.browser
 
