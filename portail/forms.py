@@ -23,7 +23,7 @@ class BootstrapFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-aide"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def full_clean(self):
         """Marks invalid fields for assistive technologies: ``aria-invalid`` and the error's id."""
@@ -33,9 +33,9 @@ class BootstrapFormMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                field_id = self[name].id_for_label
-                help_id = f"{field_id}-aide " if self.fields[name].help_text else ""
-                attrs["aria-describedby"] = f"{help_id}{field_id}-erreur"
+                field_id = self[name].auto_id
+                help_id = f"{field_id}_helptext " if self.fields[name].help_text else ""
+                attrs["aria-describedby"] = f"{help_id}{field_id}_error"
 
 
 class EmailAuthenticationForm(BootstrapFormMixin, AuthenticationForm):

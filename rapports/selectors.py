@@ -498,7 +498,9 @@ def commissions_for(user, membership) -> QuerySet:
     """The commissions a user sees: those they sit on, and those of the conventions they coordinate."""
     from .models import Commission
 
-    queryset = Commission.objects.select_related("convention").annotate(n=Count("propositions"))
+    queryset = (
+        Commission.objects.select_related("convention").annotate(n=Count("propositions")).order_by("-date", "-pk")
+    )
     if user.is_superuser:
         return queryset
     if membership is None:

@@ -229,6 +229,6 @@ def test_an_invalid_field_is_announced_to_screen_readers(client):
 
     page = text(response)
     assert 'aria-invalid="true"' in page
-    assert 'aria-describedby="id_username-erreur"' in page
-    assert 'id="id_username-erreur"' in page
+    assert 'aria-describedby="id_username_error"' in page
+    assert 'id="id_username_error"' in page
     assert "Le formulaire contient" in page
