@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import MembershipFactory, PartenaireFactory, UserFactory
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.celery_worker"]
 
 
 @pytest.fixture
