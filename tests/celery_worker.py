@@ -13,6 +13,7 @@ afterwards, so no other test depends on the worker.
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -64,13 +65,37 @@ def worker(transactional_db, settings, tmp_path):
         "task_default_queue": conf.task_default_queue,
     }
     conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=queue)
+    _drop_pooled_connections()
     try:
+        _wait_until_consuming(queue, process)
         yield queue
     finally:
         conf.update(**previous)
+        _drop_pooled_connections()
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def _drop_pooled_connections():
+    """Forgets pooled broker connections, so the next send uses the broker configured now.
+
+    The pools stay open in kombu's registry (another test may share them); only the app's
+    references go, as Celery itself does after a fork.
+    """
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def _wait_until_consuming(queue: str, process, timeout: float = 120) -> None:
+    """Waits until the worker consumes ``queue``: a message sent earlier could find no binding."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "le worker Celery s'est arrêté au démarrage"
+        replies = celery_app.control.inspect(timeout=1).active_queues() or {}
+        if any(q["name"] == queue for queues in replies.values() for q in queues):
+            return
+    pytest.fail("le worker Celery n'a pas commencé à consommer sa file dans le délai")
