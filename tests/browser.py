@@ -54,13 +54,25 @@ def page(browser, live_server, transactional_db):
 
     Browser tests are transactional, and an earlier transactional test's flush may have deleted
     what the data migrations created (Wagtail's root page, the barèmes): it is put back first.
+    Every test also fails if the browser reports that the Content-Security-Policy blocked
+    something (an inline script or style, a third-party resource) on any page it opened.
     """
     restore_migrated_data()
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: _keep_csp_violation(message, page.url, violations))
     yield page
     context.close()
+    if violations:
+        pytest.fail("La politique de sécurité du contenu a bloqué : " + " | ".join(violations), pytrace=False)
+
+
+def _keep_csp_violation(message, url, violations):
+    """Chromium reports what the Content-Security-Policy blocks as console errors."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        violations.append(f"{url} : {message.text[:300]}")
 
 
 @pytest.fixture
