@@ -39,16 +39,18 @@ class Report:
     measures: list[Measure] = field(default_factory=list)
 
     def measure(self, operation: str, func, *, rows: int, repeat: int = 7, target_ms: float | None = None):
-        """Runs ``func`` once to warm up, then ``repeat`` times, and records the figures."""
+        """Runs ``func`` once to warm up, ``repeat`` times timed, once more with memory traced."""
         func()
         timings, queries = [], 0
-        tracemalloc.start()
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
                 func()
                 timings.append((time.perf_counter() - start) * 1000)
             queries = len(ctx.captured_queries)
+        # Memory is traced in a run of its own: tracing slows Python down and would skew the timings.
+        tracemalloc.start()
+        func()
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         timings.sort()
