@@ -23,8 +23,8 @@ def main(argv: list[str]) -> int:
     print(Report.HEADER)
     for name in names:
         importlib.import_module(f"bench.{name}").run(report)
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
-    out = Path(__file__).parent / "results" / f"{stamp}.md"
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    out = Path(__file__).parent / "results" / f"{stamp}-{'-'.join(n.removeprefix('bench_') for n in names)}.md"
     out.write_text(f"# Bancs d'essai du {stamp}\n\nMachine : {machine_description()}\n\n{report.table()}\n")
     print(f"\nRésultats enregistrés dans {out}")
     return 0
