@@ -9,7 +9,7 @@ import datetime
 
 import factory
 
-from conventions.models import Attribution, Convention, PlaceReservee, Structure
+from conventions.models import Attribution, Convention, PlaceReservee, Signataire, Structure
 from orientations.models import Enfant, Famille, Orientation
 from parcours.models import Adaptation, Bilan, Parcours, Presence, ProjetAccueil, ReunionConjointe, Sortie
 from tests.factories import CommuneFactory, MembershipFactory, PartenaireFactory, UserFactory
@@ -119,6 +119,22 @@ def coordinator_of(convention):
     membership = MembershipFactory(coordinateur=True)
     convention.coordinateurs.add(membership)
     return membership
+
+
+def convention_ready_for_the_demo() -> Convention:
+    """A convention the pathway demo can fill: a coordinator, a prescribing partner, one facility
+    with 6 regular places and 1 adaptation-or-emergency place (as Les Petits Pas)."""
+    convention = ConventionFactory(debut=datetime.date(2024, 1, 1))
+    coordinator_of(convention)
+    prescriber = MembershipFactory(prescripteur=True)
+    Signataire.objects.create(
+        convention=convention, partenaire=prescriber.partenaire, role=Signataire.RoleConvention.PRESCRIPTEUR
+    )
+    structure = StructureFactory()
+    for numero in range(1, 7):
+        PlaceFactory(convention=convention, structure=structure, numero=numero)
+    PlaceFactory(convention=convention, structure=structure, numero=7, kind=PlaceReservee.Kind.ADAPTATION_URGENCE)
+    return convention
 
 
 def reunion(parcours, **kwargs):

@@ -6,10 +6,8 @@ import io
 import pytest
 from freezegun import freeze_time
 
-from conventions.models import PlaceReservee, Signataire
 from parcours import demo, selectors
 from parcours.models import Parcours, TransitionLog
-from tests.factories import MembershipFactory
 from tests.parcours import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @freeze_time("2026-11-22")
 def test_demo_builds_every_state_through_the_services_and_is_idempotent():
-    convention = f.ConventionFactory(debut=datetime.date(2024, 1, 1))
-    f.coordinator_of(convention)
-    prescriber = MembershipFactory(prescripteur=True)
-    Signataire.objects.create(convention=convention, partenaire=prescriber.partenaire,
-                              role=Signataire.RoleConvention.PRESCRIPTEUR)
-    structure = f.StructureFactory()
-    for numero in range(1, 7):
-        f.PlaceFactory(convention=convention, structure=structure, numero=numero)
-    f.PlaceFactory(convention=convention, structure=structure, numero=7, kind=PlaceReservee.Kind.ADAPTATION_URGENCE)
+    f.convention_ready_for_the_demo()
 
     out = io.StringIO()
     demo.seed(out)
