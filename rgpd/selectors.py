@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orientations.models import Famille, Orientation, PieceJointe
@@ -45,6 +46,18 @@ def _local_day(moment) -> date:
     return timezone.localdate(moment)
 
 
+def with_closure(orientations: QuerySet) -> QuerySet:
+    """``orientations`` annotated with ``closed_at``: when the referral entered its closed state,
+    read from its timeline, so that a later technical update does not restart its retention."""
+    return orientations.annotate(
+        closed_at=Max("evenements__at", filter=Q(evenements__cible__in=NEVER_CARED)),
+    )
+
+
+def _referral_closure(orientation) -> date:
+    return _local_day(orientation.closed_at or orientation.updated_at)
+
+
 def with_retention_data(queryset: QuerySet) -> QuerySet:
     """``queryset`` of families with what :func:`retention_of` reads, prefetched."""
     pathways = Parcours.objects.select_related("sortie").annotate(
@@ -52,7 +65,10 @@ def with_retention_data(queryset: QuerySet) -> QuerySet:
         closed_at=Max("transitions__at", filter=Q(transitions__target__in=CLOSED_PATHWAY)),
     )
     return queryset.prefetch_related(
-        Prefetch("orientations", queryset=Orientation.objects.only("pk", "famille_id", "state", "updated_at")),
+        Prefetch(
+            "orientations",
+            queryset=with_closure(Orientation.objects.only("pk", "famille_id", "state", "updated_at")),
+        ),
         Prefetch("parcours", queryset=pathways),
     )
 
@@ -85,7 +101,7 @@ def retention_of(famille) -> Retention:
             continue
         if orientation.state in NEVER_CARED:
             expiries.append(
-                rules.referral_expiry(_local_day(orientation.updated_at), settings.RGPD_RETENTION_ORIENTATION_YEARS)
+                rules.referral_expiry(_referral_closure(orientation), settings.RGPD_RETENTION_ORIENTATION_YEARS)
             )
         else:
             expiries.append(None)
@@ -131,9 +147,13 @@ def families_warned(user, membership, today: date) -> list[tuple[Famille, date]]
 def attachments_due(today: date) -> QuerySet:
     """Attachments of referrals that never led to care, closed long enough ago."""
     limit = rules.add_months(today, -settings.RGPD_RETENTION_PIECES_MONTHS)
-    # Closure is the referral's last change; compared on the local day.
+    # Closure is when the referral entered its closed state (its last change for the rare referral
+    # closed without a timeline entry); compared on the local day.
     cutoff = timezone.make_aware(datetime.combine(limit + timedelta(days=1), time.min))
-    return PieceJointe.objects.filter(orientation__state__in=NEVER_CARED, orientation__updated_at__lt=cutoff)
+    closed = with_closure(Orientation.objects.filter(state__in=NEVER_CARED)).annotate(
+        closure=Coalesce("closed_at", "updated_at")
+    ).filter(closure__lt=cutoff)
+    return PieceJointe.objects.filter(orientation__in=closed.values("pk"))
 
 
 def erasure_requests(famille) -> QuerySet:

@@ -6,7 +6,7 @@ import datetime
 from django.core.files.base import ContentFile
 from freezegun import freeze_time
 
-from orientations.models import Consentement, MotifRefus, Orientation, Parent, PieceJointe
+from orientations.models import Consentement, Evenement, MotifRefus, Orientation, Parent, PieceJointe
 from parcours.models import NoteSuivi, Parcours, TransitionLog
 from tests.factories import UserFactory
 from tests.parcours.factories import (
@@ -90,6 +90,7 @@ def refused_referral(on: datetime.date, convention=None, state=Orientation.State
             state=state, message_refus=f"Désolé {FAMILY_NAME}", updated_at=orientation.updated_at,
             motif_refus=MotifRefus.COMPLET if state == Orientation.State.REFUSEE else "",
         )
+        Evenement.objects.create(orientation=orientation, source=Orientation.State.EN_ETUDE, cible=state)
     orientation.refresh_from_db()
     return orientation
 

@@ -97,6 +97,16 @@ def test_a_refused_referral_loses_its_attachments_after_three_months_and_its_fam
 
 
 @pytest.mark.django_db
+def test_a_change_after_closure_does_not_restart_the_two_years():
+    """Retention counts from the day the referral was closed (its timeline), not its last update."""
+    orientation = refused_referral(D(2026, 3, 10))
+    with freeze_time(D(2027, 1, 15)):
+        Orientation.objects.get(pk=orientation.pk).save()  # e.g. a technical update of the row
+    assert _run(D(2026, 6, 10))["pieces_jointes"] == 1
+    assert _run(D(2028, 3, 10))["familles"] == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("state", [Orientation.State.ANNULEE, Orientation.State.EXPIREE])
 def test_cancelled_and_expired_referrals_follow_the_two_year_rule(state):
     orientation = refused_referral(D(2026, 3, 10), state=state)
