@@ -270,13 +270,13 @@ class AnnulerForm(forms.Form):
 
 class FiltreForm(forms.Form):
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *list(Orientation.State.choices)])
-    convention = forms.ModelChoiceField(Convention.objects.none(), label="Convention", required=False,
-                                        empty_label="Toutes")
+    convention = forms.TypedChoiceField(label="Convention", required=False, coerce=int, empty_value=None)
     retard = forms.BooleanField(label="En retard seulement", required=False)
 
     def __init__(self, *args, conventions, states=None, **kwargs):
+        """``conventions``: the conventions already read by the view (a list, read once per page)."""
         super().__init__(*args, **kwargs)
-        self.fields["convention"].queryset = conventions
+        self.fields["convention"].choices = [("", "Toutes"), *((c.pk, c.titre) for c in conventions)]
         if states is not None:
             self.fields["etat"].choices = [("", "Tous")] + [(s.value, s.label) for s in states]
         _styled(self)

@@ -8,6 +8,7 @@ that convention study it and accept or refuse it. Acceptance opens the family's 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -62,6 +63,18 @@ class Famille(models.Model):
 
     def __str__(self):
         return f"Famille n° {self.pk}"
+
+    @property
+    def anonymisee_le(self):
+        """When the data-protection work anonymised this family (``rgpd.Anonymisation``), else ``None``.
+
+        Read through the reverse relation by name, so this app does not import the one above it;
+        the pages ``select_related("famille__anonymisation")`` so it costs no query.
+        """
+        try:
+            return self.anonymisation.at
+        except ObjectDoesNotExist:
+            return None
 
 
 class Parent(models.Model):
@@ -198,7 +211,7 @@ class Orientation(ConcurrentTransitionMixin, models.Model):
     )
     partenaire = models.ForeignKey(
         Partenaire, verbose_name="partenaire prescripteur", on_delete=models.PROTECT,
-        related_name="orientations",
+        related_name="orientations", db_index=False,
     )
     prescripteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="prescripteur", on_delete=models.PROTECT, related_name="+"
@@ -243,8 +256,14 @@ class Orientation(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = "orientations"
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["partenaire", "state", "-created_at"], name="orientation_partner_idx"),
-            models.Index(fields=["convention", "state", "-ponderation", "sent_at"], name="orientation_queue_idx"),
+            # « Mes orientations », newest first, without and with a state filter (they also serve the
+            # partner's foreign key, which therefore has no index of its own).
+            models.Index(fields=["partenaire", "-created_at", "-id"], name="orientation_mes_idx"),
+            models.Index(fields=["partenaire", "state", "-created_at", "-id"], name="orientation_mes_etat_idx"),
+            # The queue: only the referrals awaiting an answer, in the queue's order within a convention,
+            # so a page is read from the index without sorting.
+            models.Index(fields=["convention", "-ponderation", "sent_at", "id"], name="orientation_file_idx",
+                         condition=models.Q(state__in=AWAITING_STATES)),
             models.Index(fields=["state", "echeance"], name="orientation_deadline_idx"),
         ]
         constraints = [

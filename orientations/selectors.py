@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from conventions.models import Convention, Signataire, Structure
@@ -19,7 +20,8 @@ from .models import AWAITING_STATES, OPEN_STATES, Enfant, Evenement, Orientation
 OPEN_PARCOURS_STATES = ("reperage", "contractualisation", "accueil", "bilan")
 
 
-def orientations_visibles(user, membership: Membership | None) -> QuerySet[Orientation]:
+def orientations_visibles(user, membership: Membership | None, *,
+                          coordinated_ids: list[int] | None = None) -> QuerySet[Orientation]:
     """The referrals ``user`` may see through ``membership``.
 
     For prescribers and everyone else, the shared policy (``portail.permissions.scope``). For
@@ -29,13 +31,16 @@ def orientations_visibles(user, membership: Membership | None) -> QuerySet[Orien
     (``test_pages.test_coordinator_scope_matches_the_policy`` checks both agree), plus the
     referrals addressed to no convention ("to be decided"), visible to the coordinators of the
     conventions the prescribing partner signs as a prescriber: they will choose the convention.
+    A page that has already read the coordinator's conventions passes their ids
+    (``coordinated_ids``) to save reading them again.
     """
     if membership is None or not membership.is_active or membership.role != Role.COORDINATEUR \
             or user is None or user.is_superuser:
         return scope(Orientation.objects.all(), user, membership)
     # Two small queries (a coordinator has a handful of conventions and partners) let the database
     # use its indexes instead of scanning every referral.
-    mine = list(Convention.objects.filter(coordinateurs=membership).values_list("pk", flat=True))
+    mine = coordinated_ids if coordinated_ids is not None else list(
+        Convention.objects.filter(coordinateurs=membership).values_list("pk", flat=True))
     prescribers = list(Signataire.objects.filter(
         convention__in=mine, role=Signataire.RoleConvention.PRESCRIPTEUR
     ).values_list("partenaire_id", flat=True).distinct())
@@ -45,12 +50,27 @@ def orientations_visibles(user, membership: Membership | None) -> QuerySet[Orien
     )
 
 
-def _with_list_columns(queryset: QuerySet[Orientation]) -> QuerySet[Orientation]:
-    return queryset.select_related("enfant", "convention").only(
+MES_ORIENTATIONS_ORDER = ("-created_at", "-pk")
+QUEUE_ORDER = ("-ponderation", "sent_at", "pk")
+
+
+def list_page(queryset: QuerySet[Orientation], number, per_page: int) -> Page:
+    """Page ``number`` of an ordered list of referrals, with the columns the lists show.
+
+    The page's rows are chosen on the referrals table alone (``queryset``, whose order an index
+    gives), and only those rows are then joined to the child, the convention and the
+    anonymisation: one query, a ``pk IN (… LIMIT/OFFSET)`` subquery, instead of joining every
+    matching referral before sorting them. The count stays a count over the referrals alone.
+    """
+    page = Paginator(queryset, per_page).get_page(number)
+    page.object_list = Orientation.objects.filter(pk__in=page.object_list.values("pk")).select_related(
+        "enfant", "convention", "famille__anonymisation",
+    ).only(
         "pk", "state", "created_at", "sent_at", "echeance", "date_souhaitee", "ponderation", "urgence",
         "enfant__prenom", "enfant__nom", "enfant__date_naissance", "convention__titre", "partenaire_id",
-        "convention_id",
-    )
+        "convention_id", "famille_id", "famille__anonymisation__at",
+    ).order_by(*queryset.query.order_by)
+    return page
 
 
 def _search(queryset: QuerySet[Orientation], q: str) -> QuerySet[Orientation]:
@@ -71,26 +91,28 @@ def mes_orientations(user, membership, *, state: str = "", convention_id: int | 
         queryset = queryset.filter(state=state)
     if convention_id:
         queryset = queryset.filter(convention_id=convention_id)
-    return _with_list_columns(_search(queryset, q)).order_by("-created_at", "-pk")
+    return _search(queryset, q).order_by(*MES_ORIENTATIONS_ORDER)
 
 
 def file_coordination(user, membership, *, state: str = "", convention_id: int | None = None, q: str = "",
-                      late_on: date | None = None):
+                      late_on: date | None = None, coordinated_ids: list[int] | None = None):
     """The coordinators' queue: referrals awaiting an answer, highest weighting first, then oldest."""
-    queryset = orientations_visibles(user, membership).filter(state__in=AWAITING_STATES)
+    queryset = orientations_visibles(user, membership, coordinated_ids=coordinated_ids).filter(
+        state__in=AWAITING_STATES)
     if state in AWAITING_STATES:
         queryset = queryset.filter(state=state)
     if convention_id:
         queryset = queryset.filter(convention_id=convention_id)
     if late_on is not None:
         queryset = queryset.filter(echeance__lt=late_on)
-    return _with_list_columns(_search(queryset, q)).order_by("-ponderation", "sent_at", "pk")
+    return _search(queryset, q).order_by(*QUEUE_ORDER)
 
 
 def orientation_detail(user, membership) -> QuerySet[Orientation]:
     """Everything the detail page shows, in a fixed number of queries."""
     return orientations_visibles(user, membership).select_related(
-        "famille__commune", "enfant", "convention", "structure", "partenaire", "prescripteur"
+        "famille__commune", "famille__anonymisation", "enfant", "convention", "structure", "partenaire",
+        "prescripteur",
     ).prefetch_related(
         Prefetch("famille__parents", queryset=Parent.objects.order_by("pk")),
         "famille__consentements__recueilli_par",

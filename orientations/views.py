@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,15 +36,13 @@ def _post_search(request, page: str):
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    return selectors.list_page(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
 def _filters(request, conventions, states=None):
     form = FiltreForm(request.GET or None, conventions=conventions, states=states)
     values = form.cleaned_data if form.is_valid() else {}
-    convention = values.get("convention")
-    return form, values.get("etat", ""), convention.pk if convention else None, values.get("retard", False)
+    return form, values.get("etat", ""), values.get("convention"), values.get("retard", False)
 
 
 def _require_partner_member(request):
@@ -59,7 +56,7 @@ def liste(request):
     if request.method == "POST":
         return _post_search(request, "liste")
     q = _search_term(request, "liste")
-    conventions = selectors.conventions_filtre(request.user, request.membership)
+    conventions = list(selectors.conventions_filtre(request.user, request.membership))
     form, state, convention_id, _ = _filters(request, conventions)
     page = _page(request, selectors.mes_orientations(
         request.user, request.membership, state=state, convention_id=convention_id, q=q))
@@ -75,12 +72,13 @@ def file(request):
         return _post_search(request, "file")
     q = _search_term(request, "file")
     today = timezone.localdate()
-    conventions = selectors.conventions_filtre(request.user, request.membership)
+    # The coordinator's conventions, read once: the filter, the weights links and the queue's scope.
+    conventions = list(selectors.conventions_filtre(request.user, request.membership))
     states = [Orientation.State(s) for s in AWAITING_STATES]
     form, state, convention_id, late = _filters(request, conventions, states)
     page = _page(request, selectors.file_coordination(
         request.user, request.membership, state=state, convention_id=convention_id, q=q,
-        late_on=today if late else None))
+        late_on=today if late else None, coordinated_ids=[c.pk for c in conventions]))
     return render(request, "orientations/file.html", {
         "page": page, "filtres": form, "q": q, "today": today, "querystring": _without_page(request),
         "conventions": conventions,

@@ -69,7 +69,7 @@ def test_bad_filters_never_give_a_500(client, monde):
 def test_mes_orientations_costs_a_bounded_number_of_queries(client, monde, django_assert_max_num_queries, rows):
     of(monde, monde.pmi, monde.convention_pmi, n=rows, envoyee=True)
     login(client, monde.prescripteur_pmi.user, monde.prescripteur_pmi)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("orientations:liste"))
     assert len(response.context["page"]) == min(rows, 25)
 
@@ -78,7 +78,7 @@ def test_mes_orientations_costs_a_bounded_number_of_queries(client, monde, djang
 def test_the_queue_costs_a_bounded_number_of_queries(client, monde, django_assert_max_num_queries, rows):
     of(monde, monde.pmi, monde.convention_pmi, n=rows, envoyee=True)
     login(client, monde.coord_orleans.user, monde.coord_orleans)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("orientations:file"))
     assert len(response.context["page"]) == min(rows, 25)
 
@@ -190,3 +190,27 @@ def test_a_coordinator_sets_the_weights_and_the_queue_follows(client, monde):
     assert "Un poids ne dépasse pas 20 points." in response.text
     login(client, monde.coord_lunel.user, monde.coord_lunel)
     assert client.get(url).status_code == 404
+
+
+def test_an_anonymised_file_says_so_where_the_names_were(client, monde, django_assert_max_num_queries):
+    from rgpd.models import Anonymisation
+    from rgpd.services import anonymise_family
+
+    [anonymised, other] = of(monde, monde.pmi, monde.convention_pmi, n=2, envoyee=True,
+                             enfant__prenom="Inès", enfant__nom="Diallo")
+    with freeze_time("2026-11-20 10:00"):
+        anonymise_family(anonymised.famille, Anonymisation.Cause.EFFACEMENT)
+    mention = "Dossier anonymisé le 20/11/2026"
+    login(client, monde.prescripteur_pmi.user, monde.prescripteur_pmi)
+    with django_assert_max_num_queries(10):
+        listing = client.get(reverse("orientations:liste")).text
+    assert mention in listing.split(anonymised.reference)[1].split("</tr>")[0]
+    other_row = listing.split(other.reference)[1].split("</tr>")[0]
+    assert "I. D." in other_row and "anonymisé" not in other_row
+    detail = client.get(reverse("orientations:detail", kwargs={"pk": anonymised.pk})).text
+    assert detail.count(mention) >= 2  # the notice, the child (and each parent)
+    assert "Anonyme" not in detail
+    assert "anonymisé" not in client.get(reverse("orientations:detail", kwargs={"pk": other.pk})).text
+    login(client, monde.coord_orleans.user, monde.coord_orleans)
+    queue = client.get(reverse("orientations:file")).text
+    assert mention in queue.split(anonymised.reference)[1].split("</tr>")[0]
