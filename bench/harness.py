@@ -1,8 +1,9 @@
 """Measures operations: median and p95 wall time, SQL queries, peak Python memory.
 
-A benchmark module ``bench/bench_<topic>.py`` defines ``run(report)``; it builds its data (or
-reuses what ``bench/generate`` left) and calls ``report.measure(...)`` for each operation.
-``python -m bench`` runs every module, prints one table and saves it in ``bench/results/``.
+A benchmark module ``bench/bench_<topic>.py`` defines ``run(report, world)``: it measures its
+pages and operations on the shared world of ``bench.generate`` (``world`` says who to act as)
+with ``report.measure(...)``. ``python -m bench`` grows the world stage by stage, runs every
+module at each stage, prints one table and saves it in ``bench/results/``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Measure:
     queries: int
     peak_mib: float
     target_ms: float | None = None
+    stage: int | None = None  # pathways in the world when measured
 
     @property
     def verdict(self) -> str:
@@ -37,6 +39,13 @@ class Measure:
 @dataclass
 class Report:
     measures: list[Measure] = field(default_factory=list)
+    stage: int | None = None  # set by ``python -m bench`` before each stage
+
+    def add(self, measure: Measure) -> Measure:
+        measure.stage = self.stage
+        self.measures.append(measure)
+        print(self.format_row(measure), flush=True)
+        return measure
 
     def measure(self, operation: str, func, *, rows: int, repeat: int = 7, target_ms: float | None = None):
         """Runs ``func`` once to warm up, ``repeat`` times timed, once more with memory traced."""
@@ -55,24 +64,29 @@ class Report:
         tracemalloc.stop()
         timings.sort()
         p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        result = Measure(operation, rows, statistics.median(timings), p95, queries, peak / 2**20, target_ms)
-        self.measures.append(result)
-        print(self.format_row(result), flush=True)
-        return result
+        return self.add(Measure(operation, rows, statistics.median(timings), p95, queries, peak / 2**20, target_ms))
 
-    HEADER = "| opération | lignes | médiane (ms) | p95 (ms) | requêtes | pic mémoire (Mio) | cible (ms) | verdict |"
+    HEADER = ("| opération | parcours | lignes | médiane (ms) | p95 (ms) | requêtes | pic mémoire (Mio) | cible (ms) "
+              "| verdict |")
 
     @staticmethod
     def format_row(m: Measure) -> str:
         target = f"{m.target_ms:.0f}" if m.target_ms is not None else "–"
+        stage = f"{m.stage:,}" if m.stage is not None else "–"
         return (
-            f"| {m.operation} | {m.rows:,} | {m.median_ms:.1f} | {m.p95_ms:.1f} | {m.queries} "
+            f"| {m.operation} | {stage} | {m.rows:,} | {m.median_ms:.1f} | {m.p95_ms:.1f} | {m.queries} "
             f"| {m.peak_mib:.1f} | {target} | {m.verdict} |".replace(",", " ")
         )
 
     def table(self) -> str:
-        lines = [self.HEADER, "|---|---:|---:|---:|---:|---:|---:|---|"]
-        lines += [self.format_row(m) for m in self.measures]
+        """Every measure, grouped by operation in the order first measured, stages in order:
+        each operation's growth reads down its rows."""
+        first_seen: dict[str, int] = {}
+        for n, m in enumerate(self.measures):
+            first_seen.setdefault(m.operation, n)
+        ordered = sorted(self.measures, key=lambda m: (first_seen[m.operation], m.stage or 0))
+        lines = [self.HEADER, "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        lines += [self.format_row(m) for m in ordered]
         return "\n".join(lines)
 
 
@@ -83,3 +97,18 @@ def machine_description() -> str:
         f"{platform.node()} – {platform.processor() or platform.machine()} – "
         f"Python {platform.python_version()} – base {vendor} {version}"
     )
+
+
+def signed_in(membership):
+    """A test client signed in as ``membership``'s user acting through it, second factor verified
+    (as after the login and TOTP pages: ``tests.utils.login``)."""
+    from django.test import Client
+
+    from tests.utils import login
+
+    return login(Client(), membership.user, membership)
+
+
+def ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
