@@ -41,6 +41,7 @@ from .models import (
     Relance,
 )
 from .signals import orientation_acceptee
+from .storage import atomic_with_files
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ def enregistrer_orientation(*, request, data: dict, fichiers=(), orientation: Or
     if not data.get("consentement"):
         raise Ineligible({"consentement": "Le consentement de la famille est obligatoire avant tout envoi."})
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             if orientation is None:
                 existing = Orientation.objects.filter(jeton=data["jeton"], partenaire=partenaire).first()
                 if existing is not None:
@@ -310,6 +311,7 @@ def _send(orientation: Orientation, request, today: date) -> None:
 
 
 def _store_attachment(orientation: Orientation, fichier, request) -> PieceJointe:
+    """Writes the file at once; inside ``atomic_with_files`` it is deleted if the transaction fails."""
     fichier.seek(0)
     kind = rules.sniff_type(fichier.read(8))
     fichier.seek(0)
@@ -326,7 +328,7 @@ def _store_attachment(orientation: Orientation, fichier, request) -> PieceJointe
 def ajouter_piece_jointe(orientation: Orientation, fichier, *, request) -> PieceJointe:
     """Adds a checked document to one of the partner's open referrals."""
     membership = _require_prescriber(request)
-    with transaction.atomic():
+    with atomic_with_files():
         orientation = _locked(orientation)
         if orientation.partenaire_id != membership.partenaire_id:
             raise PermissionDenied("Cette orientation n'est pas celle de votre structure.")
