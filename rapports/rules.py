@@ -109,3 +109,22 @@ def rate(numerator, denominator) -> Decimal | None:
         return None
     value = Decimal(numerator) * 100 / Decimal(denominator)
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def prorated(amount: Decimal, year: int, period_start: date, period_end: date,
+             convention_start: date, convention_end: date) -> Decimal:
+    """The share of a yearly ``amount`` (budget or funding of ``year``) that falls in the period.
+
+    ``amount × days of the period inside the convention in that year ÷ days of the convention in
+    that year``, to the cent: a period covering the convention's whole year gets the whole amount,
+    the months of a year add up to it (give or take a cent), a year the convention starts late in
+    keeps its whole amount for the days the convention runs.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    running = overlap_days(max(convention_start, first), min(convention_end, last), first, last)
+    if not running:
+        return Decimal("0.00")
+    inside = overlap_days(max(convention_start, period_start, first), min(convention_end, period_end, last),
+                          first, last)
+    share = Decimal(amount) * inside / running
+    return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -8,7 +8,7 @@ costs a fixed number of queries whatever the number of pathways.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 
 from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee, Signataire
-from orientations.models import AWAITING_STATES, MotifRefus, Orientation
+from orientations.models import AWAITING_STATES, Evenement, MotifRefus, Orientation
 from parcours.models import Bilan, Parcours, Presence, Sortie, TransitionLog
 from portail.models import Commune, Partenaire, Role
 from portail.permissions import scope
@@ -108,13 +108,14 @@ def _days(delta: timedelta | None) -> Decimal | None:
     return (Decimal(delta.total_seconds()) / 86400).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def median(queryset: QuerySet, expression) -> tuple[object | None, int]:
+def median(queryset: QuerySet, expression, count: int | None = None) -> tuple[object | None, int]:
     """The median of ``expression`` over ``queryset`` and the number of rows behind it.
 
-    Two queries: a count, then the one or two middle values of the ordered rows.
+    Two queries: a count, then the one or two middle values of the ordered rows; one only when
+    the caller already counted the rows whose ``expression`` is not null (``count``).
     """
     annotated = queryset.annotate(_median_value=expression).filter(_median_value__isnull=False)
-    n = annotated.count()
+    n = annotated.count() if count is None else count
     if not n:
         return None, 0
     middle = list(
@@ -129,36 +130,68 @@ def _duration(lhs, rhs):
     return ExpressionWrapper(F(lhs) - F(rhs), output_field=DurationField())
 
 
+def instants(period) -> tuple[datetime, datetime]:
+    """The period as instants: its first day's midnight and the next midnight after its last day.
+
+    Filtering a timestamp with ``>= start`` and ``< end`` gives the days of ``__date__range`` in the
+    portal's time zone, and lets the database use an index on the column.
+    """
+    return (
+        timezone.make_aware(datetime.combine(period.start, time.min)),
+        timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min)),
+    )
+
+
 # --- Sections ---------------------------------------------------------------------------------
 
 
 def _referrals(convention, period) -> list[Section]:
-    referrals = Orientation.objects.filter(convention=convention, sent_at__date__range=(period.start, period.end))
+    """Referrals sent in the period, each counted in the state it was in **at the end of the period**.
+
+    A referral leaves the awaiting states when it is answered (accepted, refused, expired:
+    ``answered_at``) or cancelled (the referral's timeline, :class:`~orientations.models.Evenement`).
+    One answered after the period's end was still awaiting at its end, so the report of a past
+    period does not change when it is computed again later.
+    """
+    start, end = instants(period)
+    referrals = Orientation.objects.filter(convention=convention, sent_at__gte=start, sent_at__lt=end)
+    answered_by_end = Q(answered_at__lt=end) | Q(answered_at__isnull=True)
+    # An uncorrelated subquery: the database reads the cancellations after the period once.
+    cancelled_later = Q(state=Orientation.State.ANNULEE) & Q(pk__in=Evenement.objects.filter(
+        orientation__convention=convention, cible=Orientation.State.ANNULEE, at__gte=end,
+    ).values("orientation"))
     by_kind = (
         referrals.values("partenaire__kind")
         .annotate(
             received=Count("pk"),
-            accepted=Count("pk", filter=Q(state=Orientation.State.ACCEPTEE)),
-            refused=Count("pk", filter=Q(state=Orientation.State.REFUSEE)),
-            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
-            closed=Count("pk", filter=Q(state__in=(Orientation.State.ANNULEE, Orientation.State.EXPIREE))),
+            accepted=Count("pk", filter=Q(state=Orientation.State.ACCEPTEE) & answered_by_end),
+            refused=Count("pk", filter=Q(state=Orientation.State.REFUSEE) & answered_by_end),
+            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES) | Q(answered_at__gte=end) | cancelled_later),
+            closed=Count("pk", filter=(Q(state=Orientation.State.EXPIREE) & answered_by_end)
+                         | (Q(state=Orientation.State.ANNULEE) & ~cancelled_later)),
+            answered=Count("pk", filter=Q(answered_at__lt=end)),
         )
         .order_by("partenaire__kind")
     )
     kinds = dict(Partenaire.Kind.choices)
     section = Section(
         "orientations", "Orientations reçues par type de partenaire",
-        ["Type de partenaire", "Reçues", "Acceptées", "Refusées", "En attente", "Annulées ou expirées"],
+        ["Type de partenaire", "Reçues", "Acceptées", "Refusées", "En attente à la fin de la période",
+         "Annulées ou expirées"],
+        note="Chaque orientation envoyée sur la période est comptée dans l'état où elle était le dernier "
+             "jour de la période.",
     )
     totals = [0, 0, 0, 0, 0]
+    answered = 0
     for row in by_kind:
         figures = [row["received"], row["accepted"], row["refused"], row["waiting"], row["closed"]]
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        answered += row["answered"]
         section.rows.append([_text(kinds.get(row["partenaire__kind"], row["partenaire__kind"]))]
                             + [Cell(v) for v in figures])
     section.rows.append([_text("Total")] + [Cell(v) for v in totals])
     delay, answered = median(
-        referrals.filter(answered_at__isnull=False), _duration("answered_at", "sent_at")
+        referrals.filter(answered_at__lt=end), _duration("answered_at", "sent_at"), count=answered
     )
     section.rows.append(
         [_text("Délai médian de réponse (jours)"), Cell(_days(delay), "days", answered), *[_text("")] * 4]
@@ -167,7 +200,7 @@ def _referrals(convention, period) -> list[Section]:
     reasons = Section("refus", "Motifs des refus", ["Motif", "Orientations refusées"])
     labels = dict(MotifRefus.choices)
     for row in (
-        referrals.filter(state=Orientation.State.REFUSEE)
+        referrals.filter(Q(state=Orientation.State.REFUSEE) & answered_by_end)
         .values("motif_refus").annotate(n=Count("pk")).order_by("-n", "motif_refus")
     ):
         reasons.rows.append([_text(labels.get(row["motif_refus"], row["motif_refus"])), Cell(row["n"])])
@@ -230,38 +263,46 @@ def _places(convention, period) -> Section:
 
 
 def _children(convention, period) -> Section:
-    pathways = Parcours.objects.filter(convention=convention)
-    overlapping = Attribution.objects.filter(
-        parcours=OuterRef("pk"), debut__lte=period.end
-    ).filter(Q(fin__isnull=True) | Q(fin__gte=period.start))
-    counts = pathways.aggregate(
-        welcomed=Count("pk", filter=Q(Exists(overlapping))),
-        entries=Count("pk", filter=Q(premier_accueil_le__range=(period.start, period.end))),
-        exits=Count("sortie", filter=Q(sortie__date__range=(period.start, period.end))),
+    start, end = instants(period)
+    in_period = (period.start, period.end)
+    counts = Parcours.objects.filter(convention=convention).aggregate(
+        entries=Count("pk", filter=Q(premier_accueil_le__range=in_period)),
+        exits=Count("sortie", filter=Q(sortie__date__range=in_period)),
+        exits_after_care=Count("sortie", filter=Q(sortie__date__range=in_period, premier_accueil_le__isnull=False)),
+    )
+    welcomed = (
+        Attribution.objects.filter(parcours__convention=convention, debut__lte=period.end)
+        .filter(Q(fin__isnull=True) | Q(fin__gte=period.start))
+        .values("parcours").distinct().count()
     )
     abandons = TransitionLog.objects.filter(
-        parcours__convention=convention, target=Parcours.State.ABANDON,
-        at__date__range=(period.start, period.end),
+        parcours__convention=convention, target=Parcours.State.ABANDON, at__gte=start, at__lt=end,
     ).values("parcours").distinct().count()
     length, exited = median(
         Sortie.objects.filter(
-            parcours__convention=convention, date__range=(period.start, period.end),
-            parcours__premier_accueil_le__isnull=False,
+            parcours__convention=convention, date__range=in_period, parcours__premier_accueil_le__isnull=False,
         ),
         _duration("date", "parcours__premier_accueil_le"),
+        count=counts["exits_after_care"],
     )
-    minutes = Presence.objects.filter(
-        parcours__convention=convention, date__range=(period.start, period.end)
-    ).aggregate(total=Sum(_duration("depart", "arrivee")), children=Count("parcours", distinct=True))
-    hours = Decimal((minutes["total"] or timedelta()).total_seconds()) / 3600
+    attendance = Presence.objects.filter(parcours__convention=convention, date__range=in_period)
+    total = attendance.aggregate(total=Sum(_duration("depart", "arrivee")))["total"]
+    # The number of children behind the hours only decides the statistical secrecy: counting up
+    # to the threshold is enough, and spares a COUNT(DISTINCT) over every attendance.
+    attended = len(
+        Parcours.objects.filter(
+            convention=convention, pk__in=Presence.objects.filter(date__range=in_period).values("parcours")
+        ).order_by().values_list("pk", flat=True)[:rules.SECRECY_THRESHOLD]
+    )
+    hours = Decimal((total or timedelta()).total_seconds()) / 3600
     section = Section("enfants", "Enfants accueillis, entrées et sorties", ["Indicateur", "Valeur"])
     section.rows = [
-        [_text("Enfants accueillis sur une place réservée"), Cell(counts["welcomed"])],
+        [_text("Enfants accueillis sur une place réservée"), Cell(welcomed)],
         [_text("Entrées (premier jour d'accueil)"), Cell(counts["entries"])],
         [_text("Sorties vers le droit commun"), Cell(counts["exits"])],
         [_text("Abandons"), Cell(abandons)],
         [_text("Durée médiane dans le dispositif à la sortie (jours)"), Cell(_days(length), "days", exited)],
-        [_text("Heures d'accueil réalisées"), Cell(hours.quantize(Decimal("0.01")), "hours", minutes["children"])],
+        [_text("Heures d'accueil réalisées"), Cell(hours.quantize(Decimal("0.01")), "hours", attended)],
     ]
     return section
 
@@ -291,22 +332,30 @@ def _reviews_and_money(convention, period, today: date) -> list[Section]:
     cost = totals["cost"] or Decimal("0.00")
     money = Section(
         "financement", "Participation familiale exonérée, budget et financements", ["Poste", "Montant (€)"],
-        note="Montants enregistrés aux bilans à 6 mois tenus sur la période (moteur de tarif CNAF).",
+        note="Participation exonérée et coût : montants enregistrés aux bilans à 6 mois tenus sur la période "
+             "(moteur de tarif CNAF). Budget et financements annuels : part des jours de la période où la "
+             "convention court, rapportée aux jours où elle court dans l'année.",
     )
     money.rows = [
         [_text("Participation familiale exonérée"), Cell(waived, "euros", totals["held"])],
         [_text("Coût pour la convention"), Cell(cost, "euros", totals["held"])],
     ]
+    years = range(period.start.year, period.end.year + 1)
     if convention.budget_annuel is not None:
+        budget = sum(rules.prorated(convention.budget_annuel, year, period.start, period.end, convention.debut,
+                                    convention.fin) for year in years)
         money.rows.append([_text("Budget annuel de la convention"), Cell(convention.budget_annuel, "euros")])
+        money.rows.append([_text("Budget de la convention rapporté à la période"), Cell(budget, "euros")])
     funded = Decimal("0.00")
     for line in (
         Financement.objects.filter(convention=convention, annee__range=(period.start.year, period.end.year))
         .select_related("partenaire").order_by("annee", "partenaire__nom")
     ):
-        funded += line.montant
-        money.rows.append([_text(f"Financement {line.annee} : {line.partenaire.nom}"), Cell(line.montant, "euros")])
-    money.rows.append([_text("Total des financements"), Cell(funded, "euros")])
+        share = rules.prorated(line.montant, line.annee, period.start, period.end, convention.debut, convention.fin)
+        funded += share
+        money.rows.append([_text(f"Financement {line.annee} : {line.partenaire.nom} (part de la période)"),
+                           Cell(share, "euros")])
+    money.rows.append([_text("Total des financements sur la période"), Cell(funded, "euros")])
     money.rows.append([_text("Financements moins coût enregistré"), Cell(funded - cost, "euros")])
     return [bilans, money]
 

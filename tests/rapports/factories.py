@@ -135,6 +135,8 @@ class Scenario:
     p1: Parcours
     p2: Parcours
     p3: Parcours
+    caf: Partenaire
+    departement: Partenaire
 
 
 def orleans_semester() -> Scenario:
@@ -177,4 +179,4 @@ def orleans_semester() -> Scenario:
     bilan(p1, D(2026, 2, 10), waived="123.45", cost="1000")
     bilan(p2, D(2026, 6, 18), waived="456.78", cost="2000")
     sortie(p1, D(2026, 2, 15))
-    return Scenario(convention=convention, pmi=pmi, plie=plie, p1=p1, p2=p2, p3=p3)
+    return Scenario(convention=convention, pmi=pmi, plie=plie, p1=p1, p2=p2, p3=p3, caf=caf, departement=departement)

@@ -64,7 +64,7 @@ def test_csv_holds_the_numbers_of_the_page(client, scenario, report, private_med
     assert ["Enfants accueillis sur une place réservée", "< 5"] in rows
     # Money behind fewer than five reviews is hidden from funders too; the funding lines are not.
     assert ["Participation familiale exonérée", "< 5"] in rows
-    assert ["Total des financements", "40\xa0681,00\xa0€"] in rows
+    assert ["Total des financements sur la période", "20\xa0173,32\xa0€"] in rows
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=funder.user).count() == 1
 
 
@@ -82,7 +82,7 @@ def test_xlsx_has_a_sheet_per_section_with_formatted_headers(client, scenario, r
     assert ["Période", None, 362, 189, 52.2, None] in values
     money = {row[0].value: row[1].value for row in workbook[titles[5]].iter_rows(min_row=2)}
     assert money["Participation familiale exonérée"] == pytest.approx(580.23)
-    assert money["Total des financements"] == pytest.approx(40681)
+    assert money["Total des financements sur la période"] == pytest.approx(20173.32)
 
 
 def test_pdf_lays_out_the_parties_the_period_and_the_figures(scenario, report):

@@ -67,13 +67,18 @@ def test_reviews_on_time_late_and_overdue(report):
     assert rows["Bilans dus sur la période et non tenus"] == [1]
 
 
-def test_waived_amount_budget_and_funding_against_cost(report):
+def test_waived_amount_budget_and_funding_against_cost(scenario, report):
     rows = figures(report, "financement")
     assert rows["Participation familiale exonérée"] == [Decimal("580.23")]
     assert rows["Coût pour la convention"] == [Decimal("3000.00")]
     assert rows["Budget annuel de la convention"] == [Decimal("50000.00")]
-    assert rows["Total des financements"] == [Decimal("40681.00")]  # seed 000: Département + CAF
-    assert rows["Financements moins coût enregistré"] == [Decimal("37681.00")]
+    # The convention runs all 2026; the first semester is 181 of its 365 days.
+    assert rows["Budget de la convention rapporté à la période"] == [Decimal("24794.52")]  # 50 000 × 181 / 365
+    # Seed 000: 40 681 € from the CAF (30 000) and the Département (10 681), each prorated; 2025's line is outside.
+    assert rows["Financement 2026 : " + scenario.caf.nom + " (part de la période)"] == [Decimal("14876.71")]
+    assert rows["Financement 2026 : " + scenario.departement.nom + " (part de la période)"] == [Decimal("5296.61")]
+    assert rows["Total des financements sur la période"] == [Decimal("20173.32")]
+    assert rows["Financements moins coût enregistré"] == [Decimal("17173.32")]
 
 
 def test_outcomes_at_exit(report):
