@@ -283,7 +283,7 @@ def _build_base(rows: Rows, seed: int, anchor: date) -> None:
     for n in range(20):
         partner(f"Médiation sociale {n + 1}", "mediation")
     managers = []
-    for n in range(178):
+    for n in range(180):
         pk = partner(f"Association gestionnaire {n + 1}", "gestionnaire")
         managers.append(pk)
     partner("Réseau des assistants maternels", "autre")
