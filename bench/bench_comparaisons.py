@@ -147,7 +147,6 @@ def run(report, world) -> None:
     user = prescriber.user
     ours_qs = mes_orientations(user, prescriber)
     _grant_views(user, ours_qs.values_list("pk", flat=True))
-    referrals = Orientation.objects.count()
 
     def ours_page():
         qs = mes_orientations(user, prescriber)
@@ -160,7 +159,7 @@ def run(report, world) -> None:
 
     mine, theirs_ = ours_page(), guardian_page()
     assert mine[1] == theirs_[1], f"{mine[1]} orientations d'un côté, {theirs_[1]} de l'autre"
-    report.measure(f"comparaison B1 – « Mes orientations » ({mine[1]} du partenaire) : notre sélecteur "
-                   "page 1 + total", ours_page, rows=referrals, target_ms=50)
-    report.measure(f"comparaison B2 – « Mes orientations » ({theirs_[1]} permissions objet) : django-guardian "
-                   "get_objects_for_user page 1 + total", guardian_page, rows=referrals)
+    report.measure("comparaison B1 – « Mes orientations » : notre sélecteur page 1 + total ; lignes : "
+                   "orientations du partenaire", ours_page, rows=mine[1], target_ms=50)
+    report.measure("comparaison B2 – « Mes orientations » : django-guardian get_objects_for_user page 1 + total ; "
+                   "lignes : permissions objet", guardian_page, rows=theirs_[1])

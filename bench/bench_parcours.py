@@ -21,7 +21,7 @@ def run(report, world) -> None:
     for label, membership in (("2 conventions", world.coordinator), ("convention départementale",
                                                                         world.big_coordinator)):
         client = signed_in(membership)
-        report.measure(f"parcours : tableau de bord (coordination {label}) – {presences} présences",
-                       lambda c=client: ok(c.get(dashboard)), rows=pathways, target_ms=100)
+        report.measure(f"parcours : tableau de bord (coordination {label}) ; lignes : présences",
+                       lambda c=client: ok(c.get(dashboard)), rows=presences, target_ms=100)
         report.measure(f"parcours : liste (coordination {label}) page 1",
                        lambda c=client: ok(c.get(listing)), rows=pathways, target_ms=50)

@@ -453,8 +453,6 @@ def _referral(rows, rng, *, index, kind, state, famille, enfant, convention_pk, 
         answered = sent + timedelta(days=rng.randrange(1, 10), hours=rng.randrange(8))
     elif state == "expiree":
         answered = sent + timedelta(days=30)
-    elif state == "annulee":
-        answered = None
     pk = rows.add(
         Orientation, famille_id=famille, enfant_id=enfant, partenaire_id=partner_pk, prescripteur_id=user_pk,
         convention_id=convention_pk, date_souhaitee=(created + timedelta(days=rng.randrange(15, 90))).date(),
@@ -694,12 +692,7 @@ def _batch(base: Base, seed: int, batch: int, have: int, to: int) -> int:
     with transaction.atomic():
         for index in range(first, to):
             _pathway(rows, random.Random(f"{seed}-{index}"), packing, base, index, base.anchor, index >= have, places)
-        _after_presences(rows)
         return rows.flush()
-
-
-def _after_presences(rows: Rows) -> None:
-    """Keeps what the pathway app derives from attendance consistent (see docs/parcours.md)."""
 
 
 def grow(pathways: int, seed: int = SEED, *, anchor: date | None = None, verbose: bool = False) -> World:
