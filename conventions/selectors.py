@@ -6,14 +6,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portail.models import Role
 from portail.permissions import scope
 
 from . import rules
-from .models import Attribution, Bareme, Convention, DemandePlace, PlaceReservee, Structure, TauxEffort
+from .models import (
+    Attribution,
+    Bareme,
+    Convention,
+    DemandePlace,
+    PlaceReservee,
+    Signataire,
+    Structure,
+    TauxEffort,
+)
 
 
 class BaremeIntrouvable(LookupError):
@@ -84,12 +94,24 @@ def structures_for(user, membership, *, day: date | None = None):
     )
 
 
+def visible_conventions(user, membership) -> QuerySet:
+    """The conventions ``user`` may see through ``membership``: the policy's scope, where a funder
+    sees only the conventions their partner signed *as financeur* (seed 000: the Département and the
+    CAF fund; a partner that signed in another role, a prescriber, funds nothing)."""
+    queryset = scope(Convention.objects.all(), user, membership)
+    if membership is not None and membership.role == Role.FINANCEUR and not user.is_superuser:
+        queryset = queryset.filter(Exists(Signataire.objects.filter(
+            convention=OuterRef("pk"), partenaire=membership.partenaire_id, role=Signataire.RoleConvention.FINANCEUR,
+        )))
+    return queryset
+
+
 def conventions_for(user, membership, *, day: date | None = None):
-    """Conventions the user may see, annotated with today's occupancy."""
+    """Conventions the user may see (:func:`visible_conventions`), annotated with today's occupancy."""
     day = day or timezone.localdate()
     soon = day + timedelta(days=UPCOMING_DAYS)
     attributions = Attribution.objects.all()
-    return scope(Convention.objects.all(), user, membership).annotate(
+    return visible_conventions(user, membership).annotate(
         reserved=_count(PlaceReservee.objects.all(), "convention"),
         occupied=_count(attributions.filter(active_on(day)), "place__convention"),
         releasing=_count(attributions.filter(fin__gte=day, fin__lte=soon), "place__convention"),

@@ -1,7 +1,7 @@
 """Every read of the reports: permission-scoped conventions and the figures of a report.
 
 The figures are SQL aggregates (``aggregate``/``annotate`` with filtered ``Count``/``Sum``,
-``Exists`` subqueries); a median reads the one or two middle rows of an ordered query. A report
+``IN`` subqueries); a median reads the one or two middle rows of an ordered query. A report
 costs a fixed number of queries whatever the number of pathways.
 """
 
@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -28,8 +27,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 
-from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee, Signataire
-from orientations.models import AWAITING_STATES, Evenement, MotifRefus, Orientation
+from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee
+from conventions.selectors import visible_conventions
+from orientations.models import AWAITING_STATES, MotifRefus, Orientation
 from parcours.models import Bilan, Parcours, Presence, Sortie, TransitionLog
 from portail.models import Commune, Partenaire, Role
 from portail.permissions import scope
@@ -43,15 +43,9 @@ def reports_conventions(user, membership) -> QuerySet:
     """The conventions whose reports ``user`` may open through ``membership``.
 
     Coordinators: the conventions they coordinate. Funders: only the conventions their partner
-    signed as *financeur*, never those it signed in another role.
+    signed as *financeur*, never those it signed in another role (the conventions app's rule).
     """
-    queryset = scope(Convention.objects.all(), user, membership)
-    if membership is not None and membership.role == Role.FINANCEUR and not user.is_superuser:
-        queryset = queryset.filter(Exists(Signataire.objects.filter(
-            convention=OuterRef("pk"), partenaire=membership.partenaire_id,
-            role=Signataire.RoleConvention.FINANCEUR,
-        )))
-    return queryset
+    return visible_conventions(user, membership)
 
 
 def secrecy_applies(user, membership) -> bool:
@@ -156,22 +150,25 @@ def _referrals(convention, period) -> list[Section]:
     start, end = instants(period)
     referrals = Orientation.objects.filter(convention=convention, sent_at__gte=start, sent_at__lt=end)
     answered_by_end = Q(answered_at__lt=end) | Q(answered_at__isnull=True)
-    # An uncorrelated subquery: the database reads the cancellations after the period once.
-    cancelled_later = Q(state=Orientation.State.ANNULEE) & Q(pk__in=Evenement.objects.filter(
-        orientation__convention=convention, cible=Orientation.State.ANNULEE, at__gte=end,
-    ).values("orientation"))
     by_kind = (
         referrals.values("partenaire__kind")
         .annotate(
             received=Count("pk"),
             accepted=Count("pk", filter=Q(state=Orientation.State.ACCEPTEE) & answered_by_end),
             refused=Count("pk", filter=Q(state=Orientation.State.REFUSEE) & answered_by_end),
-            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES) | Q(answered_at__gte=end) | cancelled_later),
-            closed=Count("pk", filter=(Q(state=Orientation.State.EXPIREE) & answered_by_end)
-                         | (Q(state=Orientation.State.ANNULEE) & ~cancelled_later)),
+            waiting=Count("pk", filter=Q(state__in=AWAITING_STATES) | Q(answered_at__gte=end)),
+            expired=Count("pk", filter=Q(state=Orientation.State.EXPIREE) & answered_by_end),
+            cancelled=Count("pk", filter=Q(state=Orientation.State.ANNULEE)),
             answered=Count("pk", filter=Q(answered_at__lt=end)),
         )
         .order_by("partenaire__kind")
+    )
+    # Cancelled after the period's end (the timeline's step to « annulée »): still awaiting at its end.
+    # A query of its own, driven by the few cancelled referrals, so the one above stays a plain scan.
+    cancelled_later = dict(
+        referrals.filter(
+            state=Orientation.State.ANNULEE, evenements__cible=Orientation.State.ANNULEE, evenements__at__gte=end
+        ).values("partenaire__kind").annotate(n=Count("pk", distinct=True)).values_list("partenaire__kind", "n")
     )
     kinds = dict(Partenaire.Kind.choices)
     section = Section(
@@ -184,7 +181,9 @@ def _referrals(convention, period) -> list[Section]:
     totals = [0, 0, 0, 0, 0]
     answered = 0
     for row in by_kind:
-        figures = [row["received"], row["accepted"], row["refused"], row["waiting"], row["closed"]]
+        later = cancelled_later.get(row["partenaire__kind"], 0)
+        figures = [row["received"], row["accepted"], row["refused"], row["waiting"] + later,
+                   row["expired"] + row["cancelled"] - later]
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
         answered += row["answered"]
         section.rows.append([_text(kinds.get(row["partenaire__kind"], row["partenaire__kind"]))]
@@ -225,7 +224,9 @@ def occupancy(convention, period) -> list[dict]:
         aggregates[f"span{index}"] = Sum(span, filter=overlapping)
         aggregates[f"rows{index}"] = Count("pk", filter=overlapping)
         aggregates[f"children{index}"] = Count("parcours", filter=overlapping, distinct=True)
-    totals = Attribution.objects.filter(place__convention=convention).aggregate(**aggregates) if months else {}
+    in_period = Q(debut__lte=period.end) & (Q(fin__isnull=True) | Q(fin__gte=period.start))
+    attributions = Attribution.objects.filter(in_period, place__convention=convention)
+    totals = attributions.aggregate(**aggregates) if months else {}
     result = []
     for index, (first, last) in enumerate(months):
         span = totals[f"span{index}"] or timedelta()
@@ -270,11 +271,10 @@ def _children(convention, period) -> Section:
         exits=Count("sortie", filter=Q(sortie__date__range=in_period)),
         exits_after_care=Count("sortie", filter=Q(sortie__date__range=in_period, premier_accueil_le__isnull=False)),
     )
-    welcomed = (
-        Attribution.objects.filter(parcours__convention=convention, debut__lte=period.end)
-        .filter(Q(fin__isnull=True) | Q(fin__gte=period.start))
-        .values("parcours").distinct().count()
+    overlapping = Attribution.objects.filter(
+        Q(debut__lte=period.end) & (Q(fin__isnull=True) | Q(fin__gte=period.start))
     )
+    welcomed = Parcours.objects.filter(convention=convention, pk__in=overlapping.values("parcours")).count()
     abandons = TransitionLog.objects.filter(
         parcours__convention=convention, target=Parcours.State.ABANDON, at__gte=start, at__lt=end,
     ).values("parcours").distinct().count()

@@ -75,6 +75,19 @@ def test_prescriber_lists_the_conventions_it_may_refer_to(client):
     assert "Attribuer une place" not in detail
 
 
+def test_a_funder_sees_only_the_conventions_its_partner_signed_as_financeur(client):
+    # Seed 000: the Département signs the PMI convention as funder *and* prescriber; a partner that
+    # signed a convention only as prescriber (Pôle emploi, seed 001) funds nothing of it.
+    funder = MembershipFactory(role=Role.FINANCEUR)
+    funded = SignataireFactory(partenaire=funder.partenaire, role=Signataire.RoleConvention.FINANCEUR).convention
+    SignataireFactory(convention=funded, partenaire=funder.partenaire, role=Signataire.RoleConvention.PRESCRIPTEUR)
+    prescribed = SignataireFactory(partenaire=funder.partenaire, role=Signataire.RoleConvention.PRESCRIPTEUR).convention
+    login(client, funder.user, funder)
+    response = client.get(reverse("conventions:convention_list"))
+    assert list(response.context["page"]) == [funded]
+    assert client.get(reverse("conventions:convention_detail", args=[funded.pk])).status_code == 200
+    assert client.get(reverse("conventions:convention_detail", args=[prescribed.pk])).status_code == 404
+
 @freeze_time("2026-03-10")
 def test_structure_list_flags_the_insertion_shortfall(signed_in, coord, django_assert_max_num_queries):
     actor = Actor(coord)
