@@ -6,13 +6,14 @@ import uuid
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.forms.formsets import TOTAL_FORM_COUNT
 from django.utils import timezone
 
 from conventions.models import Convention, Structure
 from portail.models import Commune
 
 from . import rules
-from .models import Famille, Motif, MotifRefus, Orientation, Parent, Ponderation, RessourcesStatut
+from .models import Enfant, Famille, Motif, MotifRefus, Orientation, Parent, Ponderation, RessourcesStatut
 
 FINALITES = [
     ("orientation", "Étudier la demande d'accueil de l'enfant avec les partenaires de la convention"),
@@ -74,8 +75,8 @@ def _styled(form):
         widget.attrs.setdefault("class", css)
 
 
-class DossierForm(forms.Form):
-    """The family file and the referral, on one page."""
+class FoyerForm(forms.Form):
+    """The household and its parents: the part of the family file the coordination may correct too."""
 
     # Household.
     commune = forms.ModelChoiceField(Commune.objects.order_by("nom"), label="Commune de résidence")
@@ -106,7 +107,58 @@ class DossierForm(forms.Form):
     second_situation = forms.ChoiceField(
         label="Situation du second parent", choices=[("", "—"), *list(Parent.Situation.choices)], required=False,
     )
-    # Child.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ressources_statut") == RessourcesStatut.CONNUES and data.get("ressources_mensuelles") is None:
+            self.add_error("ressources_mensuelles", "Indiquez les ressources mensuelles, puisqu'elles sont connues.")
+        if bool(data.get("second_prenom")) != bool(data.get("second_nom")):
+            self.add_error("second_nom", "Indiquez le prénom et le nom du second parent, ou aucun des deux.")
+        return data
+
+    def parents_data(self) -> list[dict]:
+        """The parent(s) as the services expect them: the referent, then the second parent if any."""
+        data = self.cleaned_data
+        parents = [{
+            "prenom": data["parent_prenom"], "nom": data["parent_nom"], "telephone": data["parent_telephone"],
+            "email": data["parent_email"], "situation": data["parent_situation"],
+            "parcours_debut": data["parent_parcours_debut"], "parcours_duree_mois": data["parcours_duree_mois"],
+        }]
+        if data.get("second_prenom"):
+            parents.append({
+                "prenom": data["second_prenom"], "nom": data["second_nom"], "telephone": "", "email": "",
+                "situation": data["second_situation"] or Parent.Situation.AUTRE, "parcours_debut": None,
+                "parcours_duree_mois": None,
+            })
+        return parents
+
+    @staticmethod
+    def initial_from(famille: Famille) -> dict:
+        initial = {name: getattr(famille, name) for name in (
+            "adresse", "qpv", "monoparentale", "enfants_a_charge", "enfant_handicape", "minima_sociaux",
+            "ressources_statut", "ressources_mensuelles")}
+        initial["commune"] = famille.commune_id
+        parents = list(famille.parents.order_by("pk"))
+        if parents:
+            first = parents[0]
+            initial.update(
+                parent_prenom=first.prenom, parent_nom=first.nom, parent_telephone=first.telephone,
+                parent_email=first.email, parent_situation=first.situation,
+                parent_parcours_debut=first.parcours_debut, parcours_duree_mois=first.parcours_duree_mois,
+            )
+        if len(parents) > 1:
+            initial.update(second_prenom=parents[1].prenom, second_nom=parents[1].nom,
+                           second_situation=parents[1].situation)
+        return initial
+
+
+class EnfantForm(forms.Form):
+    """A child of the family: in the prescriber's file, and once per child in the coordination's."""
+
     enfant_prenom = forms.CharField(label="Prénom de l'enfant", max_length=100)
     enfant_nom = forms.CharField(label="Nom de l'enfant", max_length=100)
     enfant_date_naissance = forms.DateField(label="Date de naissance de l'enfant", widget=DATE_WIDGET)
@@ -114,6 +166,35 @@ class DossierForm(forms.Form):
     enfant_maladie_chronique = forms.BooleanField(
         label="Maladie chronique ou besoin de santé particulier", required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean_enfant_date_naissance(self):
+        value = self.cleaned_data["enfant_date_naissance"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
+        if value.year < timezone.localdate().year - 18:
+            raise forms.ValidationError("Cette date de naissance n'est pas plausible pour un jeune enfant.")
+        return value
+
+    def enfant_data(self) -> dict:
+        """The child's fields without the ``enfant_`` prefix, as ``Enfant`` names them."""
+        return {name.removeprefix("enfant_"): value for name, value in self.cleaned_data.items()
+                if name in EnfantForm.base_fields}
+
+    @staticmethod
+    def initial_from(enfant: Enfant) -> dict:
+        return {f"enfant_{name}": getattr(enfant, name)
+                for name in ("prenom", "nom", "date_naissance", "handicap", "maladie_chronique")}
+
+
+class DossierForm(FoyerForm, EnfantForm):
+    """The family file and the referral, on one page."""
+
+    field_order = [*FoyerForm.base_fields, *EnfantForm.base_fields]
+
     # Consent.
     consentement = forms.BooleanField(
         label="La famille a donné son accord au partage de ses données pour les finalités cochées",
@@ -144,18 +225,6 @@ class DossierForm(forms.Form):
     )
     jeton = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _styled(self)
-
-    def clean_enfant_date_naissance(self):
-        value = self.cleaned_data["enfant_date_naissance"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
-        if value.year < timezone.localdate().year - 18:
-            raise forms.ValidationError("Cette date de naissance n'est pas plausible pour un jeune enfant.")
-        return value
-
     def clean_consentement_date(self):
         value = self.cleaned_data["consentement_date"]
         if value > timezone.localdate():
@@ -168,57 +237,20 @@ class DossierForm(forms.Form):
             raise forms.ValidationError("La date d'accueil souhaitée ne peut pas être passée.")
         return value
 
-    def clean(self):
-        data = super().clean()
-        if data.get("ressources_statut") == RessourcesStatut.CONNUES and data.get("ressources_mensuelles") is None:
-            self.add_error("ressources_mensuelles", "Indiquez les ressources mensuelles, puisqu'elles sont connues.")
-        if bool(data.get("second_prenom")) != bool(data.get("second_nom")):
-            self.add_error("second_nom", "Indiquez le prénom et le nom du second parent, ou aucun des deux.")
-        return data
-
     def service_data(self) -> dict:
         """The cleaned data in the shape ``services.enregistrer_orientation`` expects."""
         data = dict(self.cleaned_data)
-        parents = [{
-            "prenom": data["parent_prenom"], "nom": data["parent_nom"], "telephone": data["parent_telephone"],
-            "email": data["parent_email"], "situation": data["parent_situation"],
-            "parcours_debut": data["parent_parcours_debut"], "parcours_duree_mois": data["parcours_duree_mois"],
-        }]
-        if data.get("second_prenom"):
-            parents.append({
-                "prenom": data["second_prenom"], "nom": data["second_nom"], "telephone": "", "email": "",
-                "situation": data["second_situation"] or Parent.Situation.AUTRE, "parcours_debut": None,
-                "parcours_duree_mois": None,
-            })
-        data["parents"] = parents
+        data["parents"] = self.parents_data()
         return data
 
     @classmethod
     def initial_from(cls, orientation: Orientation) -> dict:
-        famille: Famille = orientation.famille
-        enfant = orientation.enfant
-        parents = list(famille.parents.order_by("pk"))
-        consent = famille.consentements.first()
-        initial = {name: getattr(famille, name) for name in (
-            "adresse", "qpv", "monoparentale", "enfants_a_charge", "enfant_handicape", "minima_sociaux",
-            "ressources_statut", "ressources_mensuelles")}
+        consent = orientation.famille.consentements.first()
+        initial = {**FoyerForm.initial_from(orientation.famille), **EnfantForm.initial_from(orientation.enfant)}
         initial.update(
-            commune=famille.commune_id, convention=orientation.convention_id, motifs=orientation.motifs,
-            urgence=orientation.urgence, date_souhaitee=orientation.date_souhaitee, besoin=orientation.besoin,
-            jeton=orientation.jeton, enfant_prenom=enfant.prenom, enfant_nom=enfant.nom,
-            enfant_date_naissance=enfant.date_naissance, enfant_handicap=enfant.handicap,
-            enfant_maladie_chronique=enfant.maladie_chronique,
+            convention=orientation.convention_id, motifs=orientation.motifs, urgence=orientation.urgence,
+            date_souhaitee=orientation.date_souhaitee, besoin=orientation.besoin, jeton=orientation.jeton,
         )
-        if parents:
-            first = parents[0]
-            initial.update(
-                parent_prenom=first.prenom, parent_nom=first.nom, parent_telephone=first.telephone,
-                parent_email=first.email, parent_situation=first.situation,
-                parent_parcours_debut=first.parcours_debut, parcours_duree_mois=first.parcours_duree_mois,
-            )
-        if len(parents) > 1:
-            initial.update(second_prenom=parents[1].prenom, second_nom=parents[1].nom,
-                           second_situation=parents[1].situation)
         if consent:
             initial.update(consentement=True, consentement_date=consent.date,
                            consentement_finalites=[v for v, _ in FINALITES if v in consent.finalites])
@@ -293,3 +325,24 @@ class PonderationForm(forms.ModelForm):
             field.widget.attrs["max"] = 20
             field.validators.append(MaxValueValidator(20, "Un poids ne dépasse pas 20 points."))
         _styled(self)
+
+
+class EnfantsFormSet(forms.BaseFormSet):
+    """The family's children, one form each, in a fixed number: the coordination corrects them,
+    it neither adds nor removes a child (a child comes with a referral)."""
+
+    def __init__(self, *args, enfants: list[Enfant], **kwargs):
+        self.enfants = enfants
+        kwargs.setdefault("initial", [EnfantForm.initial_from(enfant) for enfant in enfants])
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        management = self.management_form
+        if not management.is_valid() or management.cleaned_data[TOTAL_FORM_COUNT] != len(self.enfants):
+            raise forms.ValidationError("Le nombre d'enfants du dossier ne se modifie pas ici.")
+
+
+def enfants_formset(enfants: list[Enfant], data=None) -> EnfantsFormSet:
+    """The children's forms (a claimed count above ``max_num`` + 1000 is refused by Django itself)."""
+    formset_class = forms.formset_factory(EnfantForm, formset=EnfantsFormSet, extra=0, max_num=len(enfants))
+    return formset_class(data, enfants=enfants, prefix="enfants")

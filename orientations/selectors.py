@@ -13,7 +13,7 @@ from portail.models import Membership, Role
 from portail.permissions import scope
 
 from . import rules
-from .models import AWAITING_STATES, OPEN_STATES, Enfant, Evenement, Orientation, Parent, Ponderation
+from .models import AWAITING_STATES, OPEN_STATES, Enfant, Evenement, Famille, Orientation, Parent, Ponderation
 
 # The pathway states in which a pathway is still open (the pathway app's values, read by name so
 # this app does not import the app above it).
@@ -119,6 +119,11 @@ def orientation_detail(user, membership) -> QuerySet[Orientation]:
         Prefetch("evenements", queryset=Evenement.objects.select_related("auteur")),
         "pieces_jointes",
     )
+
+
+def familles_visibles(user, membership) -> QuerySet[Famille]:
+    """The family files ``user`` may open through ``membership`` (the shared policy)."""
+    return scope(Famille.objects.select_related("anonymisation"), user, membership)
 
 
 def conventions_filtre(user, membership) -> QuerySet[Convention]:

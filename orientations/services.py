@@ -25,6 +25,7 @@ from django_fsm import can_proceed
 from conventions.models import PlaceReservee
 from portail import audit
 from portail.models import AuditEvent, Role
+from portail.permissions import scope
 
 from . import rules, selectors
 from .models import (
@@ -248,32 +249,55 @@ def enregistrer_orientation(*, request, data: dict, fichiers=(), orientation: Or
         return existing
 
 
-def _save_dossier(request, membership, data, fichiers, orientation, envoyer, duplicate, today) -> Orientation:
-    creating = orientation is None
-    famille = Famille(created_by_partenaire=membership.partenaire) if creating else orientation.famille
-    before = audit.snapshot(famille, [f if f != "commune" else "commune_id" for f in FAMILLE_FIELDS])
+def _famille_snapshot(famille: Famille) -> dict:
+    return audit.snapshot(famille, [f if f != "commune" else "commune_id" for f in FAMILLE_FIELDS])
+
+
+def _apply_famille(famille: Famille, data: dict) -> list[str]:
+    """Sets and saves the household's fields; returns the names of those that changed."""
+    before = _famille_snapshot(famille)
     for name in FAMILLE_FIELDS:
         setattr(famille, name, data.get(name))
     famille.enfants_a_charge = data.get("enfants_a_charge") or 1
     famille.save()
-    audit.record(request, AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE, famille,
-                 {"fields": audit.changed_fields(before, audit.snapshot(famille, list(before)))})
+    return audit.changed_fields(before, _famille_snapshot(famille))
 
-    existing_parents = list(famille.parents.order_by("pk"))
-    parents = []
-    for index, values in enumerate(data["parents"]):
-        parent = existing_parents[index] if index < len(existing_parents) else Parent(famille=famille)
+
+def _apply_parents(famille: Famille, parents: list[dict]) -> list[str]:
+    """The referent parent, then the second one if any, over the existing rows (pk order); a second
+    parent no longer given is removed. Returns ``parent<n>.<field>`` names of what changed."""
+    existing = list(famille.parents.order_by("pk"))
+    changed = []
+    for index, values in enumerate(parents):
+        parent = existing[index] if index < len(existing) else Parent(famille=famille)
+        before = audit.snapshot(parent, list(PARENT_FIELDS))
         for name in PARENT_FIELDS:
             setattr(parent, name, values[name])
         parent.save()
-        parents.append(parent)
-    for extra in existing_parents[len(data["parents"]):]:
+        changed += [f"parent{index + 1}.{name}" for name in audit.changed_fields(before, values)]
+    for index, extra in enumerate(existing[len(parents):], start=len(parents)):
         extra.delete()
+        changed.append(f"parent{index + 1}")
+    return changed
 
-    enfant = Enfant(famille=famille) if creating else orientation.enfant
+
+def _apply_enfant(enfant: Enfant, values: dict) -> list[str]:
+    before = audit.snapshot(enfant, list(ENFANT_FIELDS))
     for name in ENFANT_FIELDS:
-        setattr(enfant, name, data[f"enfant_{name}"])
+        setattr(enfant, name, values[name])
     enfant.save()
+    return audit.changed_fields(before, values)
+
+
+def _save_dossier(request, membership, data, fichiers, orientation, envoyer, duplicate, today) -> Orientation:
+    creating = orientation is None
+    famille = Famille(created_by_partenaire=membership.partenaire) if creating else orientation.famille
+    changed = _apply_famille(famille, data)
+    audit.record(request, AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE, famille,
+                 {"fields": changed})
+    _apply_parents(famille, data["parents"])
+    enfant = Enfant(famille=famille) if creating else orientation.enfant
+    _apply_enfant(enfant, {name: data[f"enfant_{name}"] for name in ENFANT_FIELDS})
 
     if not famille.consentements.exists() or data.get("consentement_date") != famille.consentements.first().date:
         Consentement.objects.create(
@@ -348,6 +372,46 @@ def annuler_orientation(orientation: Orientation, *, request, commentaire: str =
 
 
 # --- The coordination's use cases -----------------------------------------------------------------
+
+
+def modifier_famille(orientation: Orientation, *, request, foyer: dict, parents: list[dict],
+                     enfants: dict[int, dict]) -> Famille:
+    """A coordinator corrects the family file of a referral: the household, the parents, the children.
+
+    Allowed to the coordinators of the family's conventions, through a referral or a pathway
+    (``Famille.access``, the shared policy), and to superusers. ``foyer`` is the cleaned data of
+    ``forms.FoyerForm``, ``parents`` its ``parents_data()``, ``enfants`` maps each child's id to
+    its fields (without the ``enfant_`` prefix). An anonymised file no longer changes. The
+    change is audited (field names only) and the family's awaiting referrals are weighted again.
+    """
+    membership = _membership(request)
+    if not request.user.is_superuser and (
+        membership is None or membership.role != Role.COORDINATEUR or not membership.is_active
+    ):
+        raise PermissionDenied("Seule la coordination corrige le dossier d'une famille.")
+    if not scope(Famille.objects.filter(pk=orientation.famille_id), request.user, membership).exists():
+        raise PermissionDenied("Cette famille ne relève pas de vos conventions.")
+    with transaction.atomic():
+        famille = Famille.objects.select_for_update().get(pk=orientation.famille_id)
+        if famille.anonymisee_le is not None:
+            raise OrientationError("Ce dossier a été anonymisé : il ne se modifie plus.")
+        changed = _apply_famille(famille, foyer)
+        changed += _apply_parents(famille, parents)
+        children = {enfant.pk: enfant for enfant in famille.enfants.select_for_update()}
+        if set(enfants) != set(children):
+            raise OrientationError("Les enfants du dossier ont changé entre-temps : rechargez la page.")
+        for pk, values in enfants.items():
+            changed += [f"enfant{pk}.{name}" for name in _apply_enfant(children[pk], values)]
+        audit.record(request, AuditEvent.Action.UPDATE, famille, {"fields": changed, "par": "coordination"})
+        today = timezone.localdate()
+        awaiting = Orientation.objects.filter(famille=famille, state__in=AWAITING_STATES)
+        for referral in awaiting.select_related("famille").prefetch_related("famille__parents"):
+            if _apply_score(referral, today):
+                Orientation.objects.filter(pk=referral.pk).update(
+                    ponderation=referral.ponderation, ponderation_detail=referral.ponderation_detail
+                )
+        return famille
+
 
 
 def etudier_orientation(orientation: Orientation, *, request) -> Orientation:

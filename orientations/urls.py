@@ -10,6 +10,7 @@ urlpatterns = [
     path("file/", views.file, name="file"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
+    path("<int:pk>/famille/", views.famille, name="famille"),
     path("<int:pk>/annuler/", views.annuler, name="annuler"),
     path("<int:pk>/etudier/", views.etudier, name="etudier"),
     path("<int:pk>/accepter/", views.accepter, name="accepter"),

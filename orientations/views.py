@@ -14,7 +14,17 @@ from portail.models import Role
 from portail.permissions import member_required
 
 from . import rules, selectors, services
-from .forms import AccepterForm, AnnulerForm, DossierForm, FiltreForm, PieceJointeForm, PonderationForm, RefuserForm
+from .forms import (
+    AccepterForm,
+    AnnulerForm,
+    DossierForm,
+    FiltreForm,
+    FoyerForm,
+    PieceJointeForm,
+    PonderationForm,
+    RefuserForm,
+    enfants_formset,
+)
 from .models import AWAITING_STATES, Orientation, PieceJointe, Ponderation
 
 PAGE_SIZE = 25
@@ -117,6 +127,9 @@ def detail(request, pk):
         "can_cancel": is_prescriber and orientation.is_open,
         "can_attach": is_prescriber and orientation.is_open,
         "can_study": is_coordinator and orientation.state == Orientation.State.ENVOYEE,
+        # A referral "à décider" is seen by coordinators who do not hold the family's file yet.
+        "can_edit_famille": is_coordinator and (request.user.is_superuser or orientation.convention_id is not None)
+        and orientation.famille.anonymisee_le is None,
         "can_answer": is_coordinator and orientation.is_awaiting,
         "late": orientation.is_awaiting and orientation.echeance and orientation.echeance < today,
         "annuler_form": AnnulerForm(),
@@ -225,6 +238,37 @@ def piece_jointe(request, pk):
                             filename=f"piece-jointe-{piece.pk}.{piece.get_type_mime_display().lower()}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@member_required(Role.COORDINATEUR)
+def famille(request, pk):
+    """The coordination corrects the family file of a referral: household, parents, children."""
+    orientation = _visible(request, pk)
+    famille = get_object_or_404(selectors.familles_visibles(request.user, request.membership),
+                                pk=orientation.famille_id)
+    if famille.anonymisee_le is not None:
+        messages.info(request, "Ce dossier a été anonymisé : il ne se modifie plus.")
+        return redirect("orientations:detail", pk=pk)
+    enfants = list(famille.enfants.order_by("pk"))
+    data = request.POST if request.method == "POST" else None
+    foyer = FoyerForm(data, initial=FoyerForm.initial_from(famille))
+    formset = enfants_formset(enfants, data)
+    if data is None:
+        audit.record_read(request, orientation)
+    elif all([foyer.is_valid(), formset.is_valid()]):
+        try:
+            services.modifier_famille(
+                orientation, request=request, foyer=foyer.cleaned_data, parents=foyer.parents_data(),
+                enfants={enfant.pk: form.enfant_data() for enfant, form in zip(enfants, formset.forms, strict=True)},
+            )
+        except services.OrientationError as error:
+            foyer.add_error(None, error.message)
+        else:
+            messages.success(request, "Le dossier de la famille est corrigé.")
+            return redirect("orientations:detail", pk=pk)
+    return render(request, "orientations/famille.html", {
+        "orientation": orientation, "form": foyer, "enfants_formset": formset,
+    })
 
 
 @member_required(Role.COORDINATEUR)

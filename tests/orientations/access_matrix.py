@@ -67,6 +67,10 @@ def cases(world):
         "orientations:modifier": Case(
             kwargs={"pk": world.brouillon_a.pk}, expected=_rows(prescripteur_a=200, prescripteur_b=404), default=403
         ),
+        # The family file of A's referral: corrected by its convention's coordination only.
+        "orientations:famille": Case(
+            kwargs=a, expected=_rows(coordinateur=200, coordinateur_autre=404, superuser=200), default=403
+        ),
         "orientations:annuler": Case(
             kwargs=a, method="post", expected=_rows(prescripteur_a=302, prescripteur_b=404), default=403
         ),
