@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-postgres lint bench fuzz-long lock clean
+.PHONY: install run test test-postgres lint bench fuzz-long lock clean loadtest resilience backup-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,9 +36,23 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-## Benchmarks (not part of `make test`): prints tables and saves them in bench/results/
+## Benchmarks (not part of `make test`): grows the bench world in PostgreSQL (BENCH_DATABASE_URL,
+## default ppe_bench on 127.0.0.1) through BENCH_STAGES (default 1000,10000,100000 pathways),
+## measures every page at each stage, prints one table and saves it in bench/results/
 bench: install
 	$(PY) -m bench
+
+## Load test on loopback: gunicorn (2 workers), Celery, PostgreSQL, Redis under 10/50/100 users (bench/results/)
+loadtest: install
+	$(PY) -m bench.loadtest
+
+## Resilience under load: Celery worker killed mid-task, PostgreSQL restarted (own cluster on 5433)
+resilience: install
+	$(PY) -m bench.resilience
+
+## Tested restore: pg_dump, pg_restore into a fresh database, same row count in every table
+backup-check: install
+	$(PY) -m deploy.backup_check $${BACKUP_CHECK_DATABASE_URL:-$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ppe_load}}
 
 ## Fuzzing with the long profile: many hostile examples per form (not part of `make test`)
 fuzz-long: install
