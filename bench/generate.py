@@ -11,7 +11,7 @@ never a per-row ORM save):
   as funders, PMI centres, France Travail agencies, PLIE, missions locales, CCAS, mediation,
   facility managers), 144 facilities (a third in QPV), 39 conventions (one per département, three
   per commune) with their signatories (funders, carrier, prescribers), funding and coordinators,
-  and ~700 users with their memberships: prescribers, coordinators, facility managers, funders,
+  and ~460 users with their memberships: prescribers, coordinators, facility managers, funders,
   partner administrators and a platform administrator;
 - then pathways by batches of ``BATCH``: for pathway *i* a family (parents, child, consent), its
   accepted referral and the pathway in a state drawn from ``PATHWAY_STATES`` with what that state
