@@ -285,12 +285,21 @@ def _occupancy_changes(first: date, last: date, ids):
 # --- What the family would pay (financial review, waived amount) ------------------------------
 
 
+def care_type_of(structure: Structure) -> rules.CareType:
+    """The familial barème for a crèche familiale or a facility declared as familial care
+    (seed 003 §3.4: the taux d'effort depends on collective or familial care), else collective."""
+    if structure.accueil_familial or structure.kind == Structure.Kind.CRECHE_FAMILIALE:
+        return rules.CareType.FAMILIAL
+    return rules.CareType.COLLECTIF
+
+
 def fee_for(parcours, *, day: date, hours_per_month) -> rules.Fee | None:
     """The CNAF fee the family of ``parcours`` would pay on ``day`` for ``hours_per_month`` hours.
 
-    Reads the family (resources and their status, dependent children, AEEH/PCH, commune) and the
-    facility of the attribution running that day (or the last one): familial or collective
-    barème, outside-commune surcharge and fixed emergency rate of the facility; the
+    The one fee computation of a pathway (the financial review uses it too). Reads the family
+    (resources and their status, dependent children, AEEH/PCH, commune) and the facility of the
+    attribution running that day (or the last one): familial or collective barème
+    (:func:`care_type_of`), outside-commune surcharge and fixed emergency rate of the facility; the
     adaptation-or-emergency place counts as emergency care. ``None`` before any attribution.
     During the free period the family pays nothing and this is the waived amount
     (``rules.waived_amount(fee, months)`` over several months).
@@ -304,7 +313,7 @@ def fee_for(parcours, *, day: date, hours_per_month) -> rules.Fee | None:
     famille = parcours.famille
     return rules.compute_fee(
         bareme_on(day),
-        care_type=rules.CareType.FAMILIAL if structure.accueil_familial else rules.CareType.COLLECTIF,
+        care_type=care_type_of(structure),
         children=max(famille.enfants_a_charge, 1),
         monthly_resources=famille.ressources_mensuelles,
         resources=rules.Resources(famille.ressources_statut),

@@ -358,8 +358,10 @@ class Adaptation(models.Model):
 class Presence(models.Model):
     """One attendance of the child: a day, an arrival, a departure."""
 
+    # No index of its own: ``presence_parcours_date_idx`` starts with it and serves both the
+    # pathway's attendance and the month's count of the attendance alert (index only).
     parcours = models.ForeignKey(
-        Parcours, verbose_name="parcours", on_delete=models.CASCADE, related_name="presences"
+        Parcours, verbose_name="parcours", on_delete=models.CASCADE, related_name="presences", db_index=False
     )
     date = models.DateField("date")
     arrivee = models.TimeField("arrivée")

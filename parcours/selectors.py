@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from conventions.models import Attribution, PlaceReservee
-from orientations.models import Orientation
+from orientations.models import Famille, Orientation
 from portail.models import Role
 from portail.permissions import current_membership, scope
 
@@ -28,7 +28,9 @@ def visible_parcours(request) -> QuerySet[Parcours]:
 
 def parcours_list(request, *, q: str = "", state: str = "", convention: str = "") -> QuerySet[Parcours]:
     """The list page: filters by step and convention; search by file number or facility/convention name."""
-    qs = visible_parcours(request).select_related("convention", "enfant", "orientation__partenaire")
+    qs = visible_parcours(request).select_related(
+        "convention", "enfant", "famille__anonymisation", "orientation__partenaire"
+    )
     if state in State.values:
         qs = qs.filter(state=state)
     if convention.isdigit():
@@ -47,7 +49,7 @@ def parcours_list(request, *, q: str = "", state: str = "", convention: str = ""
 def parcours_detail(request, pk: int) -> Parcours:
     """One pathway with its step records (one query), or 404 outside the user's scope."""
     qs = visible_parcours(request).select_related(
-        "convention", "enfant", "famille", "orientation__partenaire", "orientation__prescripteur",
+        "convention", "enfant", "famille__anonymisation", "orientation__partenaire", "orientation__prescripteur",
         "reunion", "projet_accueil", "adaptation", "bilan", "sortie",
     )
     return get_object_or_404(qs, pk=pk)
@@ -87,11 +89,15 @@ def monthly_attendance(parcours: Parcours, first: datetime.date, last: datetime.
 
 def under_attendance(qs: QuerySet[Parcours], today: datetime.date) -> QuerySet[Parcours]:
     """Pathways in care for the whole previous calendar month that came fewer times than the
-    convention's minimum (2 a month at Petits Pas), annotated with ``venues``."""
+    convention's minimum (2 a month at Petits Pas), annotated with ``venues``.
+
+    The month's count of each candidate is read from the index ``(parcours, date)`` alone
+    (``COUNT(*)``, no table access): the cost follows the user's pathways in care, not the
+    whole attendance table."""
     first, last = previous_month(today)
     count = (
         Presence.objects.filter(parcours=OuterRef("pk"), date__gte=first, date__lte=last)
-        .order_by().values("parcours").annotate(n=Count("pk")).values("n")
+        .order_by().values("parcours").annotate(n=Count("*")).values("n")
     )
     return (
         qs.filter(state=State.ACCUEIL, premier_accueil_le__lte=first)
@@ -121,14 +127,23 @@ class Occupancy:
         return self.total - self.occupied
 
 
-def _listed(key, title, qs, empty) -> DashboardList:
-    return DashboardList(key, title, qs.count(), list(qs[:DASHBOARD_ROWS]), empty)
+def _listed(key, title, qs, empty, *, ranked: bool = False) -> DashboardList:
+    """The total of ``qs`` and its first rows.
+
+    A list in index order costs a count and a short index scan (two queries). A ``ranked`` list
+    (ordered by a computed value, so every row is computed anyway) gets its total in the same
+    query (``COUNT(*) OVER ()``, counted before the limit).
+    """
+    if not ranked:
+        return DashboardList(key, title, qs.count(), list(qs[:DASHBOARD_ROWS]), empty)
+    rows = list(qs.annotate(total=Window(Count("*")))[:DASHBOARD_ROWS])
+    return DashboardList(key, title, rows[0].total if rows else 0, rows, empty)
 
 
 def dashboard(request, today: datetime.date) -> dict:
     """The coordinator's dashboard: six lists with their counts, a fixed number of queries."""
     horizon = today + datetime.timedelta(days=DASHBOARD_WINDOW_DAYS)
-    base = visible_parcours(request).select_related("convention", "enfant")
+    base = visible_parcours(request).select_related("convention", "enfant", "famille__anonymisation")
     lists = [
         _listed("bilans_a_venir", "Bilans à 6 mois dans les 30 jours",
                 base.filter(state=State.ACCUEIL, bilan_prevu_le__gte=today, bilan_prevu_le__lte=horizon)
@@ -141,8 +156,12 @@ def dashboard(request, today: datetime.date) -> dict:
                             fin_gratuite_le__lte=horizon).order_by("fin_gratuite_le", "pk"),
                 "Aucune gratuité ne se termine dans les 30 prochains jours."),
         _listed("frequentation", "Fréquentation insuffisante le mois dernier",
-                under_attendance(base, today).order_by("venues", "pk"),
-                "Aucune alerte de fréquentation."),
+                # Every candidate is counted to rank them: the child's initials (or the family's
+                # anonymisation) are read for the ten rows shown only.
+                under_attendance(base.select_related(None).select_related("convention"), today)
+                .prefetch_related("enfant", Prefetch("famille", Famille.objects.select_related("anonymisation")))
+                .order_by("venues", "pk"),
+                "Aucune alerte de fréquentation.", ranked=True),
     ]
     orientations = scope(
         Orientation.objects.filter(state__in=AWAITING_REFERRAL_STATES, echeance__lt=today),

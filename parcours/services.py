@@ -382,16 +382,12 @@ class Financial:
     cout_convention: Decimal
 
 
-def care_type_of(structure: Structure | None) -> rules.CareType:
-    if structure is not None and structure.kind == Structure.Kind.CRECHE_FAMILIALE:
-        return rules.CareType.FAMILIAL
-    return rules.CareType.COLLECTIF
-
-
 def financial_review(parcours: Parcours, *, until: datetime.date, cout_horaire: Decimal) -> Financial:
     """Hours of care in the free period up to ``until``, the hourly fee the family would have
-    paid (CNAF barème in force on the first day), the waived amount and the convention's cost."""
-    from conventions.selectors import bareme_on
+    paid on its first day of care (``conventions.selectors.fee_for``: barème in force that day,
+    the facility's care type, surcharge and emergency rules), the waived amount and the
+    convention's cost."""
+    from conventions.selectors import fee_for
 
     if parcours.premier_accueil_le is None:
         raise ParcoursError("L'accueil régulier n'a pas commencé : pas de bilan financier possible.")
@@ -405,21 +401,12 @@ def financial_review(parcours: Parcours, *, until: datetime.date, cout_horaire: 
         ).values_list("arrivee", "depart")
     )
     heures = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    famille = parcours.famille
-    attribution = parcours.attributions.select_related("place__structure").order_by("debut").first()
-    structure = attribution.place.structure if attribution else None
     try:
-        fee = rules.compute_fee(
-            bareme_on(parcours.premier_accueil_le),
-            care_type=care_type_of(structure),
-            children=max(famille.enfants_a_charge, 1),
-            monthly_resources=famille.ressources_mensuelles,
-            resources=rules.Resources(famille.ressources_statut),
-            disabled_child=famille.enfant_handicape,
-            outside_commune=structure is not None and structure.commune_id != famille.commune_id,
-        )
+        fee = fee_for(parcours, day=parcours.premier_accueil_le, hours_per_month=heures)
     except (ValueError, LookupError) as error:
         raise ParcoursError(str(error)) from None
+    if fee is None:
+        raise ParcoursError("Aucune place n'a été attribuée à ce parcours : pas de bilan financier possible.")
     return Financial(
         heures=heures, fee=fee, montant_exonere=rules.to_cents(fee.hourly * heures),
         cout_convention=rules.to_cents(Decimal(cout_horaire) * heures),

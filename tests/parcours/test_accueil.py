@@ -6,15 +6,17 @@ from decimal import Decimal
 import pytest
 from freezegun import freeze_time
 
+from conventions.models import PlaceReservee, Structure
 from parcours import selectors, services
 from parcours.models import Bilan, Parcours, Presence
+from tests.factories import CommuneFactory
 from tests.parcours import factories as f
 
 State = Parcours.State
 pytestmark = pytest.mark.django_db
 
 
-def in_care(first_day=datetime.date(2026, 1, 5), **kwargs):
+def in_care(first_day=datetime.date(2026, 1, 5), place=None, **kwargs):
     parcours = f.ParcoursFactory(**kwargs)
     Parcours.objects.filter(pk=parcours.pk).update(
         state=State.ACCUEIL, premier_accueil_le=first_day,
@@ -22,7 +24,7 @@ def in_care(first_day=datetime.date(2026, 1, 5), **kwargs):
         bilan_prevu_le=datetime.date(2026, 7, 5),
     )
     parcours.refresh_from_db()
-    f.attribution(parcours, debut=first_day)
+    f.attribution(parcours, debut=first_day, place=place and place(parcours.convention))
     return parcours, f.coordinator_of(parcours.convention)
 
 
@@ -113,6 +115,51 @@ def test_resources_under_the_floor_use_the_floor():
     assert financial.fee.hourly == Decimal("0.47")
     assert financial.heures == Decimal("2.50")
     assert financial.montant_exonere == Decimal("1.18")
+
+
+def _place(place_kind=PlaceReservee.Kind.REGULIERE, **structure):
+    return lambda convention: f.PlaceFactory(
+        convention=convention, kind=place_kind, structure=f.StructureFactory(**structure)
+    )
+
+
+@pytest.mark.parametrize(
+    ("statut", "place", "other_commune", "hourly", "waived"),
+    [
+        # Seed 003 annex 2: the familial table (0,0516 % for one child) in a crèche familiale,
+        # or in a facility declared as familial care: 1 500 € → 0,77 €/h, 60 h → 46,20 €.
+        ("connues", _place(kind=Structure.Kind.CRECHE_FAMILIALE),
+         False, "0.77", "46.20"),
+        ("connues", _place(accueil_familial=True), False, "0.77", "46.20"),
+        # Seed 003 §3.4.4: the facility's surcharge outside the commune (2,28 € at Orléans).
+        ("connues", _place(), True, "3.21", "192.60"),
+        ("connues", _place(majoration_hors_commune=Decimal("1.50")), True, "2.43", "145.80"),
+        # Seed 003 §3.4.3: on the emergency place, resources not yet known pay the floor rate
+        # (754,16 € × 0,0619 % → 0,47 €/h), or the manager's fixed emergency rate…
+        ("inconnues", _place(PlaceReservee.Kind.ADAPTATION_URGENCE), False, "0.47", "28.20"),
+        ("inconnues", _place(PlaceReservee.Kind.ADAPTATION_URGENCE, tarif_urgence=Decimal("1.34")),
+         False, "1.34", "80.40"),
+        # … while on a regular place unknown resources pay the ceiling (8 500 € × 0,0619 % → 5,26 €/h).
+        ("inconnues", _place(), False, "5.26", "315.60"),
+    ],
+)
+@freeze_time("2026-07-03")
+def test_financial_review_uses_the_conventions_fee_engine_rules(statut, place, other_commune, hourly, waived):
+    """The review's fee is ``conventions.selectors.fee_for`` on the first day of care: the same
+    care type, surcharge and emergency rules as everywhere else; 20 mornings of 3 h = 60 h."""
+    parcours, _coordinateur = in_care(place=place, orientation__famille__ressources_mensuelles=Decimal("1500.00"),
+                                      orientation__famille__ressources_statut=statut)
+    famille = parcours.famille
+    structure = parcours.attributions.get().place.structure
+    famille.commune = CommuneFactory(nom="Fleury-les-Aubrais", code_insee="45147") if other_commune \
+        else structure.commune
+    famille.save()
+    for week in range(20):
+        f.presence(parcours, datetime.date(2026, 1, 6) + datetime.timedelta(weeks=week))
+    financial = services.financial_review(parcours, until=datetime.date(2026, 7, 3), cout_horaire=Decimal("12"))
+    assert (financial.heures, financial.fee.hourly, financial.montant_exonere) == (
+        Decimal("60.00"), Decimal(hourly), Decimal(waived)
+    )
 
 
 @freeze_time("2026-04-15")

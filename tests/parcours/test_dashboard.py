@@ -82,11 +82,15 @@ def test_dashboard_query_count_does_not_grow_with_pathways(client, world, django
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("parcours:dashboard"))
     convention = world["due"].convention
-    for _ in range(5):
+    for _ in range(12):
         pathway(convention, bilan_prevu_le=datetime.date(2026, 6, 2), premier_accueil_le=datetime.date(2026, 1, 1))
     with django_assert_num_queries(len(before)):
         response = client.get(reverse("parcours:dashboard"))
-    assert blocks(response)["bilans_en_retard"].count == 6
+    lists = blocks(response)
+    # Totals count every row, not only the ten shown (the attendance list counts in its own query).
+    assert (lists["bilans_en_retard"].count, len(lists["bilans_en_retard"].rows)) == (13, 10)
+    assert (lists["frequentation"].count, len(lists["frequentation"].rows)) == (13, 10)
+    assert [row.venues for row in lists["frequentation"].rows] == [0] * 10
 
 
 @freeze_time(TODAY)

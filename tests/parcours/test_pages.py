@@ -1,6 +1,7 @@
 """The pages: list, detail with the right buttons and their reasons, stale forms, step forms."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from parcours.models import Parcours, Presence, ReunionConjointe
 from portail.models import AuditEvent
 from tests.factories import MembershipFactory
 from tests.parcours import factories as f
-from tests.utils import login
+from tests.utils import login, text
 
 State = Parcours.State
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,32 @@ def test_detail_offers_only_available_transitions_and_says_why(client, coordinat
     assert "Déclarer un abandon" in content
     assert "Commencer l&#x27;accueil régulier" not in content
     assert AuditEvent.objects.filter(action=AuditEvent.Action.READ, object_id=str(parcours.pk)).exists()
+
+
+@freeze_time("2026-06-20")
+def test_anonymised_family_is_announced_where_its_names_would_be(client, coordinateur, parcours,
+                                                                django_assert_max_num_queries):
+    """The pages say « Dossier anonymisé le … » rather than « Anonyme Anonyme » or « A. A. »."""
+    from rgpd.models import Anonymisation
+    from rgpd.services import anonymise_family
+
+    kept = f.ParcoursFactory(orientation__convention=parcours.convention)
+    Parcours.objects.filter(pk__in=[parcours.pk, kept.pk]).update(
+        state=State.ACCUEIL, premier_accueil_le=datetime.date(2026, 1, 5), bilan_prevu_le=datetime.date(2026, 6, 1)
+    )
+    assert anonymise_family(parcours.famille, Anonymisation.Cause.EFFACEMENT)
+    mention = "Dossier anonymisé le 20/06/2026"
+    with django_assert_max_num_queries(12):
+        listing = text(client.get(reverse("parcours:list")))
+    assert listing.count(mention) == 1
+    assert kept.enfant.initiales in listing
+    assert "A. A." not in listing
+    detail = text(client.get(reverse("parcours:detail", args=[parcours.pk])))
+    assert f"Enfant {mention} , né(e) le" in " ".join(re.sub(r"<[^>]+>", " ", detail).split())
+    assert "Anonyme" not in detail
+    dashboard = text(client.get(reverse("parcours:dashboard")))
+    assert dashboard.count(mention) == 2  # overdue review, attendance alert
+    assert "A. A." not in dashboard
 
 
 def test_prescriber_sees_no_coordination_button(client, parcours):
