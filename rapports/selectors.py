@@ -361,19 +361,28 @@ def _reviews_and_money(convention, period, today: date) -> list[Section]:
 
 
 def _outcomes(convention, period) -> Section:
-    exits = Sortie.objects.filter(parcours__convention=convention, date__range=(period.start, period.end))
+    """Exits by the child's care, the parent's situation and the contract: one grouped query (the
+    combinations are few), summed by each of the three in Python."""
+    combinations = (
+        Sortie.objects.filter(parcours__convention=convention, date__range=(period.start, period.end))
+        .values_list("issue_enfant", "situation_parent", "contrat").annotate(n=Count("pk")).order_by()
+    )
+    by_child: dict[str, int] = {}
+    by_parent: dict[str, int] = {}
+    by_contract: dict[str, int] = {}
+    for issue, situation, contract, n in combinations:
+        by_child[issue] = by_child.get(issue, 0) + n
+        by_parent[situation] = by_parent.get(situation, 0) + n
+        if contract:
+            by_contract[contract] = by_contract.get(contract, 0) + n
     section = Section("sorties", "Issues à la sortie", ["Issue", "Sorties"])
-    child = dict(Sortie.IssueEnfant.choices)
-    parent = dict(Sortie.SituationParent.choices)
-    contracts = dict(Sortie.Contrat.choices)
-    for row in exits.values("issue_enfant").annotate(n=Count("pk")).order_by("issue_enfant"):
-        section.rows.append([_text(f"Enfant : {child.get(row['issue_enfant'], row['issue_enfant'])}"), Cell(row["n"])])
-    for row in exits.values("situation_parent").annotate(n=Count("pk")).order_by("situation_parent"):
-        label = parent.get(row["situation_parent"], row["situation_parent"])
-        section.rows.append([_text(f"Parent : {label}"), Cell(row["n"])])
-    for row in exits.exclude(contrat="").values("contrat").annotate(n=Count("pk")).order_by("contrat"):
-        section.rows.append([_text(f"Contrat du parent : {contracts.get(row['contrat'], row['contrat'])}"),
-                             Cell(row["n"])])
+    for prefix, counts, labels in (
+        ("Enfant", by_child, dict(Sortie.IssueEnfant.choices)),
+        ("Parent", by_parent, dict(Sortie.SituationParent.choices)),
+        ("Contrat du parent", by_contract, dict(Sortie.Contrat.choices)),
+    ):
+        for key in sorted(counts):
+            section.rows.append([_text(f"{prefix} : {labels.get(key, key)}"), Cell(counts[key])])
     return section
 
 
