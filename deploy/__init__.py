@@ -1,0 +1,1 @@
+"""Deployment tools: gunicorn settings, the tested restore (``backup_check``)."""
