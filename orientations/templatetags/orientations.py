@@ -4,15 +4,22 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from orientations import rules
+from orientations.models import Orientation
 
 register = template.Library()
 
+STATE_CLASSES = {
+    Orientation.State.ACCEPTEE: "text-bg-success",
+    Orientation.State.REFUSEE: "text-bg-danger",
+    Orientation.State.EXPIREE: "text-bg-danger",
+    Orientation.State.ANNULEE: "text-bg-secondary",
+    Orientation.State.BROUILLON: "text-bg-light border",
+}
+# Rendered once: the lists show 25 badges a page.
 STATE_BADGES = {
-    "acceptee": "text-bg-success",
-    "refusee": "text-bg-danger",
-    "expiree": "text-bg-danger",
-    "annulee": "text-bg-secondary",
-    "brouillon": "text-bg-light border",
+    state.value: format_html('<span class="badge {}">{}</span>', STATE_CLASSES.get(state, "text-bg-primary"),
+                             state.label)
+    for state in Orientation.State
 }
 
 
@@ -24,9 +31,8 @@ def age(birth, on):
 
 @register.simple_tag
 def etat(orientation):
-    """The referral's state as a coloured badge (a tag, not an include: the lists show 25 a page)."""
-    css = STATE_BADGES.get(orientation.state, "text-bg-primary")
-    return format_html('<span class="badge {}">{}</span>', css, orientation.get_state_display())
+    """The referral's state as a coloured badge."""
+    return STATE_BADGES[orientation.state]
 
 
 @register.simple_tag
