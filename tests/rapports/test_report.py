@@ -97,10 +97,10 @@ def test_a_month_report_counts_only_that_month(scenario):
 
 
 def test_the_report_costs_a_fixed_number_of_queries(scenario, semester, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(17):
         convention_report(scenario.convention, semester, today=D(2026, 7, 15))
     year = rules.year(2026)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(17):
         convention_report(scenario.convention, year, today=D(2026, 7, 15))
 
 
