@@ -27,6 +27,10 @@ def main(argv: list[str]) -> int:
     from bench.database import setup
 
     database = setup()
+    from django.conf import settings
+
+    # Measured as in production: no query log, no debug pages (the settings' default is the demo's DEBUG).
+    settings.DEBUG = False
     from bench.generate import grow
     from bench.harness import Report, machine_description
 
@@ -52,7 +56,8 @@ def main(argv: list[str]) -> int:
         f"Base : {database} ; étapes : {', '.join(str(s) for s in stages())} parcours ; "
         f"croissance du monde (génération) : {' ; '.join(growth)}.\n\n"
         f"Temps serveur (vue appelée dans le processus, sans réseau), médiane et p95 de 7 mesures après "
-        f"un échauffement ; requêtes SQL d'une exécution ; pic de mémoire Python d'une exécution tracée à part.\n\n"
+        f"un échauffement (DEBUG désactivé) ; requêtes SQL comptées sur une exécution à part ; "
+        f"pic de mémoire Python d'une exécution tracée à part.\n\n"
         f"{report.table()}\n"
     )
     print(f"\nRésultats enregistrés dans {out}")

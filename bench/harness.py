@@ -48,15 +48,17 @@ class Report:
         return measure
 
     def measure(self, operation: str, func, *, rows: int, repeat: int = 7, target_ms: float | None = None):
-        """Runs ``func`` once to warm up, ``repeat`` times timed, once more with memory traced."""
+        """Runs ``func`` once to warm up, once counting its queries, ``repeat`` times timed, once
+        more with memory traced. The timed runs record no query: capturing them has a cost."""
         func()
-        timings, queries = [], 0
+        with CaptureQueriesContext(connection) as ctx:
+            func()
+        queries = len(ctx.captured_queries)
+        timings = []
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
-                func()
-                timings.append((time.perf_counter() - start) * 1000)
-            queries = len(ctx.captured_queries)
+            start = time.perf_counter()
+            func()
+            timings.append((time.perf_counter() - start) * 1000)
         # Memory is traced in a run of its own: tracing slows Python down and would skew the timings.
         tracemalloc.start()
         func()
