@@ -347,6 +347,9 @@ class Evenement(models.Model):
         verbose_name = "événement d'orientation"
         verbose_name_plural = "historique des orientations"
         ordering = ["at", "pk"]
+        # Reports and retention look for the moment a referral entered a state (a cancellation
+        # after the period, a closure): without it they scan the whole timeline.
+        indexes = [models.Index(fields=["cible", "at"], name="evenement_cible_at_idx")]
 
     def __str__(self):
         return f"{self.get_source_display() or 'Création'} → {self.get_cible_display()}"
