@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "portail.security.HardeningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portail.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,9 +175,10 @@ LOGIN_URL = "portail:login"
 LOGIN_REDIRECT_URL = "portail:home"
 LOGOUT_REDIRECT_URL = "portail:login"
 
-# Sessions end after 30 minutes without a request.
+# Sessions end after 30 minutes without a request: portail.middleware.IdleSessionMiddleware
+# restarts the countdown, at most once a minute (not a session write on every page).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after 5 failures for 15 minutes (django-axes).

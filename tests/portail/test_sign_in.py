@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -196,6 +197,22 @@ def test_a_session_expires_after_thirty_idle_minutes(client):
 
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
+
+
+def test_the_idle_countdown_restarts_at_most_once_a_minute_without_writing_every_page(client):
+    membership = MembershipFactory(financeur=True)
+    with freeze_time("2026-11-22 09:00:00") as clock:
+        login(client, membership.user, membership)
+        client.get(HOME)
+        expiry = Session.objects.get().expire_date
+
+        clock.tick(timedelta(seconds=30))
+        client.get(HOME)
+        assert Session.objects.get().expire_date == expiry, "no session write within the minute"
+
+        clock.tick(timedelta(seconds=31))
+        client.get(HOME)
+        assert Session.objects.get().expire_date == expiry + timedelta(seconds=61)
 
 
 def test_a_member_deactivated_while_signed_in_is_signed_out(client):
