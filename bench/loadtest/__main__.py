@@ -54,7 +54,10 @@ def fill(stack: Stack, data: str, pathways: int) -> None:
         stack.python("-m", "bench.generate", "--pathways", str(pathways), "--seed", "2026", timeout=3600)
     else:
         stack.manage("seed_demo")
-    # The public site (idempotent): the generator builds the partners' world, not the Wagtail pages.
+
+
+def seed_public_site(stack: Stack) -> None:
+    """The public site's pages (idempotent): the generator builds the partners' world, not Wagtail's."""
     stack.python("-c", "import django; django.setup(); from cms_pages.demo import seed; seed()")
 
 
@@ -76,6 +79,7 @@ def main(argv: list[str]) -> int:
     if new:
         print("Base neuve : génération des données…", flush=True)
         fill(stack, args.data, args.pathways)
+    seed_public_site(stack)
     accounts = workdir / "accounts.json"
     stack.python("-m", "bench.loadtest.accounts", str(accounts), "--per-role", str(max(levels_wanted)))
     subprocess.run([sys.executable, "-m", "celery", "-A", "portail", "purge", "-f"], cwd=ROOT, env=stack.env(),

@@ -1,8 +1,9 @@
 """CPU used by each part of the stack during a load level, sampled every second (psutil).
 
 Groups: gunicorn (master and workers), the PostgreSQL backends of the run's database, the
-Celery worker, the load client, and the whole machine. Figures are in % of one core (two
-cores busy = 200 %), so a group near 100 % per process it has is saturated.
+Celery worker, the load client, everything else running on the machine, and the whole machine.
+Figures are in % of one core (two cores busy = 200 %), so a group near 100 % per process it has
+is saturated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import time
 
 import psutil
 
-GROUPS = ["gunicorn", "PostgreSQL", "Celery", "locust", "machine"]
+GROUPS = ["gunicorn", "PostgreSQL", "Celery", "locust", "autres processus", "machine"]
+OURS = GROUPS[:4]
 
 
 class CpuSampler(threading.Thread):
@@ -22,7 +24,7 @@ class CpuSampler(threading.Thread):
         self.database = database
         self.timeline: list[tuple[float, dict[str, float]]] = []
         self._last: dict[int, float] = {}
-        self._total: dict[str, float] = dict.fromkeys(GROUPS, 0.0)
+        self._total: dict[str, float] = dict.fromkeys([*OURS, "machine"], 0.0)
         self._halt = threading.Event()
 
     def _processes(self):
@@ -73,4 +75,7 @@ class CpuSampler(threading.Thread):
         if len(inside) < 2:
             return {}
         (t0, first), (t1, last) = inside[0], inside[-1]
-        return {g: 100 * (last[g] - first[g]) / (t1 - t0) for g in GROUPS}
+        usage = {g: 100 * (last[g] - first[g]) / (t1 - t0) for g in GROUPS if g != "autres processus"}
+        # What the rest of the machine took meanwhile (other programs sharing the cores).
+        usage["autres processus"] = max(0.0, usage["machine"] - sum(usage[g] for g in OURS))
+        return usage
