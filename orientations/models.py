@@ -445,3 +445,30 @@ class Relance(models.Model):
 
     def __str__(self):
         return f"Relance du {self.jour:%d/%m/%Y}"
+
+
+class RelanceEnvoi(models.Model):
+    """The reminder e-mail of a day sent to one coordinator: at most one, even if the run is redone.
+
+    Written in the transaction that sends the e-mail, so a run stopped in the middle (a worker
+    killed) sends the remaining e-mails when redone, and none twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="destinataire", on_delete=models.CASCADE, related_name="+"
+    )
+    jour = models.DateField("jour")
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "envoi de relances"
+        verbose_name_plural = "envois de relances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "jour"], name="relance_envoi_un_par_jour",
+                violation_error_message="Ce coordinateur a déjà reçu les relances de ce jour-là.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Relances du {self.jour:%d/%m/%Y}"

@@ -40,6 +40,7 @@ from .models import (
     PieceJointe,
     Ponderation,
     Relance,
+    RelanceEnvoi,
 )
 from .signals import orientation_acceptee
 from .storage import atomic_with_files
@@ -465,8 +466,10 @@ def refuser_orientation(orientation: Orientation, *, request, motif: str, messag
 def traiter_echeances(today: date | None = None) -> dict[str, int]:
     """Reminds the coordination of late referrals and expires those unanswered after 30 days.
 
-    Idempotent: a referral is reminded at most once a day (``Relance`` is unique per day) and an
-    expired referral is no longer awaiting, so a second run the same day sends nothing. Also
+    Idempotent: a referral is reminded at most once a day (``Relance`` is unique per day), each
+    coordinator gets at most one reminder e-mail a day (``RelanceEnvoi``, written with the sending,
+    so a run killed in the middle sends the rest when redone) and an expired referral is no
+    longer awaiting, so a second run the same day sends nothing. Also
     refreshes the weighting, whose age criterion grows with the waiting.
     """
     today = today or timezone.localdate()
@@ -484,25 +487,35 @@ def traiter_echeances(today: date | None = None) -> dict[str, int]:
             _notify_prescriber(orientation)
             expired += 1
 
-    late_by_user: dict[int, tuple[str, int]] = {}
-    coordinators: dict[tuple, list] = {}
     for orientation in selectors.late_referrals(today):
         with transaction.atomic():
             _, created = Relance.objects.get_or_create(orientation=orientation, jour=today)
-        if not created:
-            continue
-        reminded += 1
+        reminded += created
+    # One e-mail per coordinator counting every referral reminded today, recorded in the
+    # transaction that sends it: a run stopped in the middle sends the rest when redone, none twice.
+    late_by_user: dict[int, tuple[str, int]] = {}
+    coordinators: dict[tuple, list] = {}
+    for relance in Relance.objects.filter(jour=today).select_related("orientation").order_by("pk"):
+        orientation = relance.orientation
         key = (orientation.convention_id, None if orientation.convention_id else orientation.partenaire_id)
         if key not in coordinators:
             coordinators[key] = list(selectors.coordinators_of(orientation))
         for membership in coordinators[key]:
             email, count = late_by_user.get(membership.user_id, (membership.user.email, 0))
             late_by_user[membership.user_id] = (email, count + 1)
-    for email, count in late_by_user.values():
+    already = set(RelanceEnvoi.objects.filter(jour=today).values_list("user_id", flat=True))
+    for user_id, (email, count) in late_by_user.items():
+        if user_id in already:
+            continue
         body = render_to_string("orientations/emails/relance.txt", {
             "count": count, "link": settings.PORTAL_BASE_URL + reverse("orientations:file") + "?retard=1",
         })
-        send_mail(f"{count} orientation{'s' if count > 1 else ''} en attente de réponse", body, None, [email])
+        try:
+            with transaction.atomic():
+                RelanceEnvoi.objects.create(user_id=user_id, jour=today)
+                send_mail(f"{count} orientation{'s' if count > 1 else ''} en attente de réponse", body, None, [email])
+        except IntegrityError:  # sent meanwhile by another run
+            continue
 
     weights: dict[int | None, rules.Weights] = {}
     awaiting = Orientation.objects.filter(state__in=AWAITING_STATES).select_related("famille")

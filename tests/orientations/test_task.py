@@ -71,3 +71,24 @@ def test_the_age_of_a_request_raises_its_weighting(monde, django_capture_on_comm
     run("2026-11-15", django_capture_on_commit_callbacks)
     waiting.refresh_from_db()
     assert waiting.ponderation == 2
+
+
+def test_a_run_killed_while_sending_sends_the_rest_when_redone_and_none_twice(
+    monde, django_capture_on_commit_callbacks
+):
+    """A worker killed after recording the day's reminders, having e-mailed no coordinator yet:
+    the task, handed out again, finds every referral reminded but still owes the e-mails."""
+    from orientations.models import Relance, RelanceEnvoi
+
+    late = sent_on(monde, date(2026, 11, 1))
+    Relance.objects.create(orientation=late, jour=date(2026, 11, 22))  # what the killed run left
+
+    redone = run("2026-11-22", django_capture_on_commit_callbacks)
+    assert redone["relances"] == 0                     # the referral was already reminded today
+    [reminder] = mail.outbox                           # but its coordinator had not been told
+    assert reminder.to == [monde.coord_orleans.user.email]
+    assert reminder.subject == "1 orientation en attente de réponse"
+    assert RelanceEnvoi.objects.filter(user=monde.coord_orleans.user, jour=date(2026, 11, 22)).exists()
+
+    run("2026-11-22", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1                       # redone once more: nothing twice
