@@ -96,13 +96,20 @@ class CommissionForm(forms.Form):
 class PropositionForm(forms.Form):
     proposition = forms.ChoiceField(label="Proposition", choices=())
     decision = forms.ChoiceField(label="Décision", choices=())
+    structure = forms.ModelChoiceField(
+        label="Structure de la place attribuée", queryset=None, required=False,
+        error_messages={
+            "invalid_choice": "Cette structure n'a pas de place réservée pour la convention de la commission.",
+        },
+    )
     observations = forms.CharField(label="Observations (sans nom)", max_length=250, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, structures, **kwargs):
         from .models import Proposition
 
         super().__init__(*args, **kwargs)
         self.fields["proposition"].choices = Proposition.Decision.choices
         self.fields["decision"].choices = Proposition.Decision.choices
+        self.fields["structure"].queryset = structures
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

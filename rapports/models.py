@@ -157,6 +157,11 @@ class Proposition(models.Model):
         "proposition", max_length=20, choices=Decision.choices, default=Decision.A_EXAMINER
     )
     decision = models.CharField("décision", max_length=20, choices=Decision.choices, default=Decision.A_EXAMINER)
+    structure = models.ForeignKey(
+        "conventions.Structure", verbose_name="structure de la place attribuée", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+        help_text="Pour une place attribuée : une structure où la convention a des places réservées.",
+    )
     observations = models.CharField("observations (sans donnée nominative)", max_length=250, blank=True)
 
     class Meta:

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 
-from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee
+from conventions.models import Attribution, Convention, DemandePlace, Financement, PlaceReservee, Structure
 from conventions.selectors import visible_conventions
 from orientations.models import AWAITING_STATES, MotifRefus, Orientation
 from parcours.models import Bilan, Parcours, Presence, Sortie, TransitionLog
@@ -574,13 +574,26 @@ def anonymised_requests(commission) -> QuerySet:
     no address: only these columns are read from the database."""
     return (
         commission.propositions.order_by("code")
-        .values("pk", "code", "proposition", "decision", "observations", "orientation__ponderation",
-                "orientation__ponderation_detail", "orientation__besoin", "orientation__urgence",
-                "orientation__date_souhaitee")
+        .values("pk", "code", "proposition", "decision", "observations", "structure_id", "structure__nom",
+                "orientation__ponderation", "orientation__ponderation_detail", "orientation__besoin",
+                "orientation__urgence", "orientation__date_souhaitee")
     )
 
 
-def revealed_names(commission) -> dict[int, str]:
-    """``{proposition pk: child's name}`` for the coordination, once the decisions are closed."""
-    rows = commission.propositions.values_list("pk", "orientation__enfant__prenom", "orientation__enfant__nom")
-    return {pk: f"{first} {last}" for pk, first, last in rows}
+def commission_structures(commission) -> QuerySet:
+    """The facilities where a place may be granted: those where the commission's convention
+    has reserved places."""
+    reserved = PlaceReservee.objects.filter(convention_id=commission.convention_id).values("structure_id")
+    return Structure.objects.filter(pk__in=reserved).order_by("nom")
+
+
+def revealed_requests(commission) -> dict[int, dict]:
+    """``{proposition pk: child's name, referral and its state}`` for the coordination, once the
+    decisions are closed."""
+    rows = commission.propositions.values_list(
+        "pk", "orientation__enfant__prenom", "orientation__enfant__nom", "orientation_id", "orientation__state"
+    )
+    return {
+        pk: {"nom": f"{first} {last}", "orientation": orientation, "etat": Orientation.State(state).label}
+        for pk, first, last, orientation, state in rows
+    }

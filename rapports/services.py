@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.http import urlencode
 
 from conventions.models import Convention, Signataire
 from orientations.models import AWAITING_STATES, Orientation
+from orientations.services import OrientationError, accepter_orientation
 from portail import audit
 from portail.models import AuditEvent, Membership, Role
 
@@ -190,26 +192,89 @@ def create_commission(*, request, convention: Convention, day: date, territoire:
 
 
 def record_proposal(*, request, proposition: Proposition, proposal: str, decision: str,
-                    observations: str) -> Proposition:
-    """A member records the proposal and, until the decisions are closed, the decision."""
-    commission = proposition.commission
-    if commission.decidee_le is not None:
-        raise ExportRefuse("Les décisions de cette commission sont arrêtées.")
+                    observations: str, structure=None) -> Proposition:
+    """A member records the proposal and, until the decisions are closed, the decision.
+
+    A granted place names its facility, one where the convention has reserved places; any other
+    decision names none.
+    """
+    if decision == Proposition.Decision.ATTRIBUEE:
+        if structure is None:
+            raise ExportRefuse(f"{proposition.code} : choisissez la structure de la place attribuée.")
+        if not selectors.commission_structures(proposition.commission).filter(pk=structure.pk).exists():
+            raise ExportRefuse(
+                f"{proposition.code} : la structure « {structure.nom} » n'a pas de place réservée "
+                "pour la convention de cette commission."
+            )
+    else:
+        structure = None
     with transaction.atomic():
-        before = audit.snapshot(proposition, ["proposition", "decision", "observations"])
+        if Commission.objects.select_for_update().get(pk=proposition.commission_id).decidee_le is not None:
+            raise ExportRefuse("Les décisions de cette commission sont arrêtées.")
+        fields = ["proposition", "decision", "observations", "structure"]
+        before = audit.snapshot(proposition, fields)
         proposition.proposition, proposition.decision, proposition.observations = proposal, decision, observations
-        proposition.save(update_fields=["proposition", "decision", "observations"])
-        changes = audit.changed_fields(before, audit.snapshot(proposition, list(before)))
+        proposition.structure = structure
+        proposition.save(update_fields=fields)
+        changes = audit.changed_fields(before, audit.snapshot(proposition, fields))
         audit.record(request, AuditEvent.Action.UPDATE, proposition, {"champs": changes})
     return proposition
 
 
+def _grant(request, commission: Commission, proposition: Proposition) -> str:
+    """Accepts the referral of a granted request in its own savepoint; returns why it could not be."""
+    if proposition.structure is None:
+        return "la structure de la place attribuée n'est pas choisie."
+    try:
+        with transaction.atomic():
+            accepter_orientation(
+                proposition.orientation, request=request, convention=commission.convention,
+                structure=proposition.structure,
+                commentaire=f"Place attribuée par la commission du {commission.date:%d/%m/%Y} ({proposition.code}).",
+            )
+    except (OrientationError, PermissionDenied) as refusal:
+        return str(refusal)
+    return ""
+
+
 def close_decisions(*, request, commission: Commission) -> Commission:
-    """Closes the decisions: from now on the coordination may see who the codes are."""
+    """Closes the decisions and acts them, all or nothing.
+
+    Each referral granted a place is accepted on the commission's convention in the decided
+    facility (``orientations.services.accepter_orientation``: the family's pathway opens, the
+    prescriber is told). If one cannot be, nothing is written and the refusal names the codes.
+    Requests kept on the waiting list or adjourned stay as they are. From now on the
+    coordination may see who the codes are. Closing a closed commission does nothing.
+    """
     if not selectors.coordinates(request.user, getattr(request, "membership", None), commission.convention):
         raise ExportRefuse("Seule la coordination de la convention arrête les décisions.")
-    if commission.decidee_le is not None:
-        return commission
+    with transaction.atomic():
+        commission = Commission.objects.select_for_update(of=("self",)).select_related("convention").get(
+            pk=commission.pk
+        )
+        if commission.decidee_le is not None:
+            return commission
+        undecided = commission.propositions.filter(decision=Proposition.Decision.A_EXAMINER).count()
+        if undecided:
+            raise ExportRefuse(f"{undecided} demande(s) restent à examiner.")
+        granted = list(
+            commission.propositions.filter(decision=Proposition.Decision.ATTRIBUEE)
+            .select_related("orientation", "structure").order_by("code")
+        )
+        if len(granted) > commission.places_a_attribuer:
+            raise ExportRefuse("Plus de places attribuées que de places à attribuer.")
+        failures = [
+            f"{proposition.code} : {reason}"
+            for proposition in granted if (reason := _grant(request, commission, proposition))
+        ]
+        if failures:
+            # Raised inside the transaction: the referrals accepted before are rolled back too.
+            raise ExportRefuse("Décisions non arrêtées, rien n'a été enregistré. " + " ".join(failures))
+        commission.decidee_le = timezone.now()
+        commission.save(update_fields=["decidee_le"])
+        audit.record(request, AuditEvent.Action.UPDATE, commission,
+                     {"champs": ["decidee_le"], "orientations_acceptees": len(granted)})
+    return commission
     undecided = commission.propositions.filter(decision=Proposition.Decision.A_EXAMINER).count()
     if undecided:
         raise ExportRefuse(f"{undecided} demande(s) restent à examiner.")

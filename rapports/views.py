@@ -202,12 +202,14 @@ def _commission_context(request, commission):
     membership = current_membership(request)
     coordinator = selectors.coordinates(request.user, membership, commission.convention)
     reveal = coordinator and commission.decidee_le is not None
-    names = selectors.revealed_names(commission) if reveal else {}
+    revealed = selectors.revealed_requests(commission) if reveal else {}
     if reveal:
-        audit.record(request, AuditEvent.Action.READ, commission, {"noms_reveles": len(names)})
-    rows = [{**row, "nom": names.get(row["pk"])} for row in selectors.anonymised_requests(commission)]
+        audit.record(request, AuditEvent.Action.READ, commission, {"noms_reveles": len(revealed)})
+    rows = [{**row, "revele": revealed.get(row["pk"])} for row in selectors.anonymised_requests(commission)]
+    structures = [] if commission.decidee_le else list(selectors.commission_structures(commission))
     return {"commission": commission, "rows": rows, "coordinator": coordinator, "reveal": reveal,
-            "form": forms.PropositionForm(), "decisions": dict(Proposition.Decision.choices)}
+            "structures": structures, "decisions": dict(Proposition.Decision.choices),
+            "attribuee": Proposition.Decision.ATTRIBUEE}
 
 
 @member_required(*COMMISSION_ROLES)
@@ -223,14 +225,17 @@ def proposition_update(request, pk):
     proposition = get_object_or_404(
         Proposition.objects.select_related("commission").filter(commission__in=commissions), pk=pk
     )
-    form = forms.PropositionForm(request.POST)
+    form = forms.PropositionForm(request.POST, structures=selectors.commission_structures(proposition.commission))
     if not form.is_valid():
-        messages.error(request, "Choisissez une proposition et une décision dans les listes.")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{proposition.code} : {error}")
     else:
         try:
             services.record_proposal(
                 request=request, proposition=proposition, proposal=form.cleaned_data["proposition"],
                 decision=form.cleaned_data["decision"], observations=form.cleaned_data["observations"],
+                structure=form.cleaned_data["structure"],
             )
             messages.success(request, f"Demande {proposition.code} enregistrée.")
         except services.ExportRefuse as refusal:
