@@ -42,11 +42,13 @@ from collections import Counter
 from datetime import datetime
 from email import policy
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bench.loadtest import report
 from bench.loadtest.client import read_samples, start_client, wait_client
 from bench.loadtest.stack import PYTHON, ROOT, Stack, machine_description, worker_children
 
+PARIS = ZoneInfo("Europe/Paris")  # results are stamped in the portal's time, as make bench does
 CLUSTER = ("15", "resil")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5433/ppe_resil"
 DEFAULT_RESTART = "pg_ctlcluster 15 resil restart -m fast"
@@ -344,9 +346,9 @@ def main(argv: list[str]) -> int:
         stack.stop()
         if managed:
             stop_cluster()
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    stamp = datetime.now(PARIS).strftime("%Y-%m-%d-%H%M%S")
     out = ROOT / "bench" / "results" / f"{stamp}-resilience.md"
-    lines = [f"# Résilience sous charge du {datetime.now():%d/%m/%Y %H:%M}", "", f"Machine : {machine}.", "",
+    lines = [f"# Résilience sous charge du {datetime.now(PARIS):%d/%m/%Y %H:%M}", "", f"Machine : {machine}.", "",
              "Commande : `make resilience` (`python -m bench.resilience`). Worker Celery : prefork, 1 processus, "
              f"acks tardifs, rejet si le worker meurt, délai de visibilité {VISIBILITY_TIMEOUT} s pour ce test.", "",
              "| cas | résultat | détail |", "|---|---|---|"]

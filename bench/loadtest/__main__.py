@@ -19,6 +19,7 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -27,6 +28,7 @@ from bench.loadtest.client import run_level
 from bench.loadtest.cpu import GROUPS
 from bench.loadtest.stack import ROOT, Stack, libpq_dsn, machine_description
 
+PARIS = ZoneInfo("Europe/Paris")  # results are stamped in the portal's time, as make bench does
 GENERATOR = importlib.util.find_spec("bench.generate") is not None
 
 
@@ -95,7 +97,7 @@ def main(argv: list[str]) -> int:
             print(report.levels_table([level], GROUPS).splitlines()[-1], flush=True)
     finally:
         stack.stop()
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    stamp = datetime.now(PARIS).strftime("%Y-%m-%d-%H%M%S")
     out = ROOT / "bench" / "results" / f"{stamp}-loadtest.md"
     out.write_text(render(args, levels, data_description(args.database_url), machine_description(args.database_url)))
     print(f"\n{report.saturation(levels)}\nRésultats enregistrés dans {out}")
@@ -103,7 +105,7 @@ def main(argv: list[str]) -> int:
 
 
 def render(args, levels: list[report.Level], data: str, machine: str) -> str:
-    return f"""# Test de charge du {datetime.now():%d/%m/%Y %H:%M}
+    return f"""# Test de charge du {datetime.now(PARIS):%d/%m/%Y %H:%M}
 
 Machine : {machine}.
 Données : {data}.
