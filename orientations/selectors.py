@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 
 from conventions.models import Convention, Signataire, Structure
 from portail.models import Membership, Role
+from portail.pagination import page_of
 from portail.permissions import scope
 
 from . import rules
@@ -59,18 +60,15 @@ def list_page(queryset: QuerySet[Orientation], number, per_page: int) -> Page:
 
     The page's rows are chosen on the referrals table alone (``queryset``, whose order an index
     gives), and only those rows are then joined to the child, the convention and the
-    anonymisation: one query, a ``pk IN (… LIMIT/OFFSET)`` subquery, instead of joining every
-    matching referral before sorting them. The count stays a count over the referrals alone.
+    anonymisation (:func:`portail.pagination.page_of`).
     """
-    page = Paginator(queryset, per_page).get_page(number)
-    page.object_list = Orientation.objects.filter(pk__in=page.object_list.values("pk")).select_related(
+    return page_of(queryset, number, per_page, Orientation.objects.select_related(
         "enfant", "convention", "famille__anonymisation",
     ).only(
         "pk", "state", "created_at", "sent_at", "echeance", "date_souhaitee", "ponderation", "urgence",
         "enfant__prenom", "enfant__nom", "enfant__date_naissance", "convention__titre", "partenaire_id",
         "convention_id", "famille_id", "famille__anonymisation__at",
-    ).order_by(*queryset.query.order_by)
-    return page
+    ))
 
 
 def _search(queryset: QuerySet[Orientation], q: str) -> QuerySet[Orientation]:

@@ -171,6 +171,9 @@ class Parcours(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["convention", "state"], name="parcours_convention_state_idx"),
             models.Index(fields=["state", "bilan_prevu_le"], name="parcours_state_bilan_idx"),
             models.Index(fields=["state", "fin_gratuite_le"], name="parcours_state_gratuite_idx"),
+            # The list's order, carrying the columns its scope and filters test: a page's keys are
+            # read from this index alone, newest first (see ``selectors.list_page``).
+            models.Index(fields=["-created_at", "-id"], include=["convention", "state"], name="parcours_recent_idx"),
         ]
 
     def __str__(self):

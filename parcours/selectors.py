@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from conventions.models import Attribution, PlaceReservee
+from conventions.models import Attribution, Convention, PlaceReservee
 from orientations.models import Famille, Orientation
 from portail.models import Role
+from portail.pagination import page_of
 from portail.permissions import current_membership, scope
 
 from .models import NoteSuivi, Parcours, Presence
@@ -26,11 +28,16 @@ def visible_parcours(request) -> QuerySet[Parcours]:
     return scope(Parcours.objects.all(), request.user, current_membership(request))
 
 
+LIST_RELATED = ("convention", "enfant", "famille__anonymisation", "orientation__partenaire")
+LIST_PAGE_SIZE = 25
+
+
 def parcours_list(request, *, q: str = "", state: str = "", convention: str = "") -> QuerySet[Parcours]:
-    """The list page: filters by step and convention; search by file number or facility/convention name."""
-    qs = visible_parcours(request).select_related(
-        "convention", "enfant", "famille__anonymisation", "orientation__partenaire"
-    )
+    """The list page: filters by step and convention; search by file number or facility/convention name.
+
+    Every condition is written on the pathway's own columns (subqueries, no join), so that a page
+    is chosen on ``parcours_parcours`` alone (:func:`list_page`)."""
+    qs = visible_parcours(request).select_related(*LIST_RELATED)
     if state in State.values:
         qs = qs.filter(state=state)
     if convention.isdigit():
@@ -40,10 +47,17 @@ def parcours_list(request, *, q: str = "", state: str = "", convention: str = ""
         qs = qs.filter(Q(pk=int(q)) | Q(orientation_id=int(q)))
     elif q:
         qs = qs.filter(
-            Q(convention__titre__icontains=q)
+            Q(convention_id__in=Convention.objects.filter(titre__icontains=q).values("pk"))
             | Q(pk__in=Attribution.objects.filter(place__structure__nom__icontains=q).values("parcours_id"))
         )
     return qs.order_by("-created_at", "-pk")
+
+
+def list_page(queryset: QuerySet[Parcours], number) -> Page:
+    """Page ``number`` of :func:`parcours_list`: its 25 keys are read from the index
+    ``parcours_recent_idx`` (scope and filters tested on the index's columns), then only those 25
+    pathways are joined to their child, convention, family and prescriber (one query)."""
+    return page_of(queryset, number, LIST_PAGE_SIZE, Parcours.objects.select_related(*LIST_RELATED))
 
 
 def parcours_detail(request, pk: int) -> Parcours:

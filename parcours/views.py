@@ -1,7 +1,6 @@
 """Pages of the pathway: list, detail with its timeline, one form per step, the dashboard."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +25,7 @@ def parcours_list(request):
     qs = selectors.parcours_list(
         request, q=data.get("q", ""), state=data.get("state", ""), convention=data.get("convention", "")
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = selectors.list_page(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "parcours/list.html", {"filters": filters, "page": page, "query": query.urlencode()})

@@ -47,6 +47,40 @@ def test_list_is_paginated_filtered_and_costs_fixed_queries(client, coordinateur
     assert response.context["page"].paginator.count == 0
 
 
+def test_list_pages_are_newest_first_within_scope_at_a_cost_that_does_not_grow(
+        client, coordinateur, parcours, django_assert_max_num_queries):
+    """Each page shows the next 25 of the user's pathways, newest first, with their columns, in
+    the same number of queries for 6 or 56 pathways; a pathway outside the scope never shows."""
+    outside = f.ParcoursFactory()
+    for _ in range(5):
+        f.ParcoursFactory(orientation__convention=parcours.convention)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("parcours:list"))
+    for _ in range(50):
+        f.ParcoursFactory(orientation__convention=parcours.convention)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = client.get(reverse("parcours:list"))
+    second = client.get(reverse("parcours:list"), {"page": 3})
+    mine = list(Parcours.objects.filter(convention=parcours.convention).order_by("-created_at", "-pk"))
+    assert [p.pk for p in first.context["page"]] == [p.pk for p in mine[:25]]
+    assert [p.pk for p in second.context["page"]] == [p.pk for p in mine[50:]]
+    assert outside.pk not in [p.pk for p in first.context["page"]] + [p.pk for p in second.context["page"]]
+    assert f"{mine[0].convention.titre}" in text(first)
+    assert mine[0].orientation.partenaire.nom in text(first)
+
+
+def test_list_search_by_facility_or_convention_name_stays_within_scope(client, coordinateur, parcours):
+    placed = f.ParcoursFactory(orientation__convention=parcours.convention)
+    attribution = f.attribution(placed)
+    elsewhere = f.ParcoursFactory()
+    same_facility = f.PlaceFactory(convention=elsewhere.convention, structure=attribution.place.structure)
+    f.attribution(elsewhere, place=same_facility)
+    found = client.get(reverse("parcours:list"), {"q": attribution.place.structure.nom})
+    assert [p.pk for p in found.context["page"]] == [placed.pk]
+    by_convention = client.get(reverse("parcours:list"), {"q": parcours.convention.titre})
+    assert {p.pk for p in by_convention.context["page"]} == {parcours.pk, placed.pk}
+
+
 def test_detail_offers_only_available_transitions_and_says_why(client, coordinateur, parcours):
     response = client.get(reverse("parcours:detail", args=[parcours.pk]))
     content = response.content.decode()
