@@ -219,6 +219,8 @@ class Attribution(models.Model):
         verbose_name = "attribution"
         verbose_name_plural = "attributions"
         ordering = ["-debut"]
+        # The releases of the coming days (``selectors.conventions_for``) without reading the history.
+        indexes = [models.Index(fields=["fin"], name="attribution_fin_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(fin__isnull=True) | models.Q(fin__gte=models.F("debut")),

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portail.models import Role
@@ -67,14 +66,15 @@ def bareme_on(day: date) -> rules.Bareme:
 
 
 def _count(queryset, outer: str):
-    """A correlated ``COUNT(*)`` of ``queryset`` grouped on ``outer`` (an ``OuterRef`` path)."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer)
-            .annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+    """A correlated ``COUNT(*)`` of ``queryset`` where ``outer`` (a path) is the outer row.
+
+    A plain aggregate (``SELECT COUNT(*) … WHERE outer = …``, one row, no ``GROUP BY … LIMIT 1``):
+    with a ``LIMIT 1`` the planner expects to stop at the first matching row and scans the whole
+    table for each outer row; without it, it reads the outer row's own rows from their index.
+    """
+    return Subquery(
+        queryset.filter(**{outer: OuterRef("pk")}).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )
 
 
@@ -110,11 +110,16 @@ def conventions_for(user, membership, *, day: date | None = None):
     """Conventions the user may see (:func:`visible_conventions`), annotated with today's occupancy."""
     day = day or timezone.localdate()
     soon = day + timedelta(days=UPCOMING_DAYS)
-    attributions = Attribution.objects.all()
+    # Occupied places are counted from the convention's own places (an index probe each: at most
+    # one attribution covers a place on a day, the no-overlap constraint), releases from the
+    # attributions ending in the next 30 days (``attribution_fin_idx``): neither reads the whole
+    # attribution history, which grows every year.
+    occupied_places = PlaceReservee.objects.filter(
+        Exists(Attribution.objects.filter(active_on(day), place=OuterRef("pk"))))
     return visible_conventions(user, membership).annotate(
         reserved=_count(PlaceReservee.objects.all(), "convention"),
-        occupied=_count(attributions.filter(active_on(day)), "place__convention"),
-        releasing=_count(attributions.filter(fin__gte=day, fin__lte=soon), "place__convention"),
+        occupied=_count(occupied_places, "convention"),
+        releasing=_count(Attribution.objects.filter(fin__gte=day, fin__lte=soon), "place__convention"),
         waiting=_count(DemandePlace.objects.filter(state=DemandePlace.State.EN_ATTENTE), "convention"),
     ).annotate(free=F("reserved") - F("occupied"))
 

@@ -226,3 +226,24 @@ def test_fee_for_a_pathway_reads_the_family_and_the_facility(coord, actor, statu
     services.attribuer_place(parcours=parcours, debut=date(2026, 1, 5), kind=REGULIERE, request=actor)
     fee = selectors.fee_for(parcours, day=date(2026, 3, 2), hours_per_month=80)
     assert (fee.hourly, fee.monthly) == (Decimal(hourly), Decimal(monthly))
+
+
+def test_todays_occupancy_counts_places_taken_today_and_releases_within_30_days(coord, actor):
+    """The list's counts for one day: a place taken today is occupied (whatever the history of
+    the other places), a place released yesterday or taken from tomorrow is free, and a release
+    is announced when its last day is within the next 30 days."""
+    convention = ConventionFactory(places=4, coordinateur=coord)
+    ConventionFactory(places=2, coordinateur=coord)
+    ended = services.attribuer_place(parcours=parcours_for(convention), debut=date(2026, 3, 2), kind=REGULIERE,
+                                     request=actor)
+    services.liberer_place(ended, fin=date(2026, 4, 30), request=actor)
+    services.attribuer_place(parcours=parcours_for(convention), debut=date(2026, 5, 4), kind=REGULIERE, request=actor)
+    leaving = services.attribuer_place(parcours=parcours_for(convention), debut=date(2026, 3, 2), kind=REGULIERE,
+                                       request=actor)
+    services.liberer_place(leaving, fin=date(2026, 5, 31), request=actor)
+    services.attribuer_place(parcours=parcours_for(convention), debut=date(2026, 5, 11), kind=REGULIERE,
+                             request=actor)
+    rows = {c.pk: c for c in selectors.conventions_for(actor.user, coord, day=date(2026, 5, 10))}
+    today = rows[convention.pk]
+    assert (today.reserved, today.occupied, today.free, today.releasing) == (4, 2, 2, 1)
+    assert [(c.reserved, c.occupied, c.releasing) for pk, c in rows.items() if pk != convention.pk] == [(2, 0, 0)]
