@@ -127,6 +127,12 @@ class Convention(models.Model):
     def __str__(self):
         return self.titre
 
+    @property
+    def free(self) -> int:
+        """Reserved places free on the day of a convention read by ``selectors.conventions_for``
+        (computed here: written in SQL it would count the places and their attributions twice)."""
+        return self.reserved - self.occupied
+
 
 class Signataire(models.Model):
     """A partner signing a convention, with its role in it."""

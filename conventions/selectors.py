@@ -107,13 +107,14 @@ def visible_conventions(user, membership) -> QuerySet:
 
 
 def conventions_for(user, membership, *, day: date | None = None):
-    """Conventions the user may see (:func:`visible_conventions`), annotated with today's occupancy."""
+    """Conventions the user may see (:func:`visible_conventions`), annotated with today's occupancy
+    (``reserved``, ``occupied``, ``releasing``, ``waiting``; ``Convention.free`` follows)."""
     day = day or timezone.localdate()
     soon = day + timedelta(days=UPCOMING_DAYS)
-    # Occupied places are counted from the convention's own places (an index probe each: at most
-    # one attribution covers a place on a day, the no-overlap constraint), releases from the
-    # attributions ending in the next 30 days (``attribution_fin_idx``): neither reads the whole
-    # attribution history, which grows every year.
+    # Occupied places are counted among the convention's own places (at most one attribution
+    # covers a place on a day: the no-overlap constraint), releases among the attributions ending
+    # in the next 30 days (``attribution_fin_idx``): neither scans the attribution history (which
+    # grows every year) once per convention.
     occupied_places = PlaceReservee.objects.filter(
         Exists(Attribution.objects.filter(active_on(day), place=OuterRef("pk"))))
     return visible_conventions(user, membership).annotate(
@@ -121,7 +122,7 @@ def conventions_for(user, membership, *, day: date | None = None):
         occupied=_count(occupied_places, "convention"),
         releasing=_count(Attribution.objects.filter(fin__gte=day, fin__lte=soon), "place__convention"),
         waiting=_count(DemandePlace.objects.filter(state=DemandePlace.State.EN_ATTENTE), "convention"),
-    ).annotate(free=F("reserved") - F("occupied"))
+    )
 
 
 UPCOMING_DAYS = 30
