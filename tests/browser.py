@@ -48,8 +48,26 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so that ``page`` knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _describe_failure(page) -> None:
+    """Prints where the browser was when a test failed (its URL and the text of the page): the
+    report shows it under « Captured stdout teardown », which a CI log keeps."""
+    try:
+        text = page.locator("body").inner_text(timeout=2_000)
+    except Exception as error:  # the page may be closed or gone: say so rather than hide the test's failure
+        text = f"(contenu illisible : {error.__class__.__name__})"
+    print(f"Page au moment de l'échec : {page.url}\n{text[:3000]}")
+
+
 @pytest.fixture
-def page(browser, live_server, transactional_db):
+def page(request, browser, live_server, transactional_db):
     """A fresh browser page (French locale) whose relative URLs point at the live server.
 
     Browser tests are transactional, and an earlier transactional test's flush may have deleted
@@ -64,6 +82,8 @@ def page(browser, live_server, transactional_db):
     violations = []
     page.on("console", lambda message: _keep_csp_violation(message, page.url, violations))
     yield page
+    if getattr(request.node, "report_call", None) is not None and request.node.report_call.failed:
+        _describe_failure(page)
     context.close()
     if violations:
         pytest.fail("La politique de sécurité du contenu a bloqué : " + " | ".join(violations), pytrace=False)
