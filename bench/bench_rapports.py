@@ -49,5 +49,5 @@ def run(report, world) -> None:
         with tempfile.TemporaryFile() as target:
             exports.to_xlsx(built, present(built, False), target, detail=(every_row, detail))
 
-    report.measure("rapports : export XLSX, détail de toutes les conventions (cible mémoire < 300 Mo)",
+    report.measure("rapports : export XLSX – détail de toutes les conventions (cible mémoire < 300 Mo)",
                    xlsx_world, rows=every_row, repeat=1, target_ms=30_000)

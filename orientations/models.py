@@ -265,6 +265,9 @@ class Orientation(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["convention", "-ponderation", "sent_at", "id"], name="orientation_file_idx",
                          condition=models.Q(state__in=AWAITING_STATES)),
             models.Index(fields=["state", "echeance"], name="orientation_deadline_idx"),
+            # The dashboard's late referrals: those awaiting an answer, by deadline within a convention.
+            models.Index(fields=["convention", "echeance", "id"], name="orientation_retard_idx",
+                         condition=models.Q(state__in=AWAITING_STATES)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from conventions.models import Attribution, Convention, PlaceReservee
 from orientations.models import Famille, Orientation
 from portail.models import Role
 from portail.pagination import page_of
-from portail.permissions import current_membership, scope
+from portail.permissions import current_membership, scope, within
 
 from .models import NoteSuivi, Parcours, Presence
 
@@ -149,7 +149,10 @@ def _listed(key, title, qs, empty, *, ranked: bool = False) -> DashboardList:
     query (``COUNT(*) OVER ()``, counted before the limit).
     """
     if not ranked:
-        return DashboardList(key, title, qs.count(), list(qs[:DASHBOARD_ROWS]), empty)
+        # The rows' keys are chosen on the list's own table (its index order, no join), then only
+        # those rows are joined to what the list shows: the cost follows the ten rows, not the total.
+        first = qs.select_related(None).values("pk")[:DASHBOARD_ROWS]
+        return DashboardList(key, title, qs.count(), list(qs.filter(pk__in=first)), empty)
     rows = list(qs.annotate(total=Window(Count("*")))[:DASHBOARD_ROWS])
     return DashboardList(key, title, rows[0].total if rows else 0, rows, empty)
 
@@ -206,7 +209,9 @@ def _coordinated_places(request) -> QuerySet[PlaceReservee]:
         return PlaceReservee.objects.all()
     if membership is None or membership.role != Role.COORDINATEUR:
         return PlaceReservee.objects.none()
-    mine = PlaceReservee.objects.filter(
-        Q(convention__coordinateurs=membership) | Q(structure__coordinateurs=membership)
-    ).values("pk")
-    return PlaceReservee.objects.filter(pk__in=mine)
+    # By the place's foreign keys (the conventions and facilities the member coordinates), not by a
+    # list of every place's key: the cost follows the member's places only.
+    return PlaceReservee.objects.filter(
+        within(PlaceReservee, "convention__coordinateurs", membership)
+        | within(PlaceReservee, "structure__coordinateurs", membership)
+    )

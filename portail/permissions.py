@@ -61,7 +61,7 @@ class _AnyOf(In):
         return super().get_rhs_op(connection, rhs)
 
 
-def _within(model, path: str, value) -> Q:
+def within(model, path: str, value) -> Q:
     """Rows of ``model`` whose ``path`` reaches ``value``, as a de-duplicating subquery.
 
     A path that starts with a foreign key filters on that key (``convention_id`` among the user's
@@ -72,7 +72,7 @@ def _within(model, path: str, value) -> Q:
     field = model._meta.get_field(first)
     if rest and (field.many_to_one or (field.one_to_one and field.concrete)):
         related = field.related_model
-        keys = related._base_manager.filter(_within(related, rest, value)).values("pk")
+        keys = related._base_manager.filter(within(related, rest, value)).values("pk")
         return Q(_AnyOf(F(field.attname), keys.query))
     return Q(_AnyOf(F("pk"), model._base_manager.filter(**{path: value}).values("pk").query))
 
@@ -92,11 +92,11 @@ def scope(queryset: QuerySet, user, membership: Membership | None) -> QuerySet:
             condition |= Q(**{access.prescripteur: membership.partenaire_id})
         elif role == Role.COORDINATEUR:
             for path in access.coordinateur:
-                condition |= _within(model, path, membership)
+                condition |= within(model, path, membership)
         elif role == Role.DIRECTION and access.direction:
-            condition |= _within(model, access.direction, membership.partenaire_id)
+            condition |= within(model, access.direction, membership.partenaire_id)
         elif role == Role.FINANCEUR and access.financeur:
-            condition |= _within(model, access.financeur, membership.partenaire_id)
+            condition |= within(model, access.financeur, membership.partenaire_id)
         elif role == Role.ADMIN_PARTENAIRE and access.admin_partenaire:
             condition |= Q(**{access.admin_partenaire: membership.partenaire_id})
     condition |= _shared_with(model, user)

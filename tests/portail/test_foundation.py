@@ -5,6 +5,7 @@ import sys
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -78,3 +79,14 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_postgresql_sessions_run_without_the_jit_compiler(db):
+    """The portal's queries are short: PostgreSQL's JIT compilation only made them slower."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("réglage propre à PostgreSQL : jambe PostgreSQL de .ci/run")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
