@@ -82,14 +82,24 @@ def pages_table(samples: list[list]) -> str:
 
 
 def saturation(levels: list[Level]) -> str:
-    """Where throughput stops following the users: the first level whose gain is under half the added load."""
+    """Where the stack saturates: the first level whose throughput gain is under half the added
+    load; and, said apart, the first level whose p95 is more than 4 times the previous one (the
+    requests start queueing before the throughput stops following)."""
+    said = []
+    for previous, current in itertools.pairwise(levels):
+        if current.p95 > 4 * max(previous.p95, 1):
+            said.append(f"la latence décroche entre {previous.users} et {current.users} utilisateurs "
+                        f"(p95 de {previous.p95:.0f} à {current.p95:.0f} ms)")
+            break
     for previous, current in itertools.pairwise(levels):
         expected = previous.throughput * current.users / previous.users
-        gained = current.throughput - previous.throughput
-        if gained < 0.5 * (expected - previous.throughput) or current.p95 > 4 * max(previous.p95, 1):
+        if current.throughput - previous.throughput < 0.5 * (expected - previous.throughput):
             factor = current.users / previous.users
-            return (f"saturation entre {previous.users} et {current.users} utilisateurs : le débit passe de "
-                    f"{previous.throughput:.1f} à {current.throughput:.1f} req/s (×{factor:.0f} d'utilisateurs) "
-                    f"et le p95 de {previous.p95:.0f} à {current.p95:.0f} ms")
-    last = levels[-1]
-    return f"pas de saturation jusqu'à {last.users} utilisateurs ({last.throughput:.1f} req/s, p95 {last.p95:.0f} ms)"
+            said.insert(0, f"saturation entre {previous.users} et {current.users} utilisateurs : le débit passe de "
+                           f"{previous.throughput:.1f} à {current.throughput:.1f} req/s (×{factor:.0f} d'utilisateurs)")
+            break
+    else:
+        last = levels[-1]
+        said.insert(0, f"pas de saturation du débit jusqu'à {last.users} utilisateurs "
+                       f"({last.throughput:.1f} req/s, p95 {last.p95:.0f} ms)")
+    return " ; ".join(said)

@@ -41,9 +41,20 @@ def _level(users, throughput, p95):
 
 def test_saturation_is_where_throughput_stops_following_the_users():
     growing = [_level(10, 5, 100), _level(50, 24, 150), _level(100, 47, 200)]
-    assert report.saturation(growing).startswith("pas de saturation jusqu'à 100 utilisateurs")
+    assert report.saturation(growing) == "pas de saturation du débit jusqu'à 100 utilisateurs (47.0 req/s, p95 200 ms)"
     flat = [_level(10, 5, 100), _level(50, 24, 150), _level(100, 26, 2500)]
-    assert report.saturation(flat).startswith("saturation entre 50 et 100 utilisateurs")
+    assert report.saturation(flat) == (
+        "saturation entre 50 et 100 utilisateurs : le débit passe de 24.0 à 26.0 req/s (×2 d'utilisateurs) ; "
+        "la latence décroche entre 50 et 100 utilisateurs (p95 de 150 à 2500 ms)"
+    )
+
+
+def test_latency_that_climbs_while_throughput_still_follows_is_told_apart():
+    queueing = [_level(10, 5, 87), _level(50, 24, 673), _level(100, 37, 2650)]
+    assert report.saturation(queueing) == (
+        "pas de saturation du débit jusqu'à 100 utilisateurs (37.0 req/s, p95 2650 ms) ; "
+        "la latence décroche entre 10 et 50 utilisateurs (p95 de 87 à 673 ms)"
+    )
 
 
 def test_sent_emails_are_counted_from_the_file_backend_and_doubles_found(tmp_path):
