@@ -220,6 +220,8 @@ def _refuse(request, convention, message, **forms):
     """Show the convention page again with the refusal (status 400, nothing written)."""
     messages.error(request, message)
     today = timezone.localdate()
+    # Read again with its occupancy of the day (the caller may hold a bare row, e.g. an attribution's).
+    convention = selectors.conventions_for(request.user, _membership(request), day=today).get(pk=convention.pk)
     context = {
         "convention": convention, "today": today, "rows": selectors.occupancy_rows(convention, today),
         "can_edit": True,

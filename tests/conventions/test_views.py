@@ -231,6 +231,25 @@ def test_coordinator_reserves_attributes_and_releases_from_the_convention_page(s
     assert f"Parcours n° {second.pk}" in html  # on the waiting list
 
 
+@freeze_time("2026-03-20")
+def test_a_release_without_its_last_day_is_refused_on_the_page_with_the_days_occupancy(signed_in, coord):
+    convention = ConventionFactory(places=1, coordinateur=coord)
+    parcours = parcours_for(convention)
+    signed_in.post(reverse("conventions:attribution_create", args=[convention.pk]), {
+        "attribuer-parcours": parcours.pk, "attribuer-kind": convention.places_reservees.get().kind,
+        "attribuer-debut": "2026-03-10",
+    })
+    attribution = Attribution.objects.get(parcours=parcours)
+
+    response = signed_in.post(reverse("conventions:attribution_release", args=[attribution.pk]), {"fin": ""})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Indiquez le dernier jour d&#x27;accueil." in html
+    assert "1 place réservée, 1 occupée, 0 libre" in html
+    assert Attribution.objects.get(pk=attribution.pk).fin is None
+
+
 def test_reserving_more_places_than_the_facility_has_is_refused(signed_in, coord):
     structure = StructureFactory(places_total=2, coordinateurs=[coord])
     convention = ConventionFactory(coordinateur=coord)
