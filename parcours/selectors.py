@@ -43,8 +43,9 @@ def parcours_list(request, *, q: str = "", state: str = "", convention: str = ""
     if convention.isdigit():
         qs = qs.filter(convention_id=int(convention))
     q = q.strip().removeprefix("n°").strip()
-    if q.isdigit():
-        qs = qs.filter(Q(pk=int(q)) | Q(orientation_id=int(q)))
+    number = "".join(q.split())  # « 3 263 », as a number may be copied from a page
+    if number.isdigit():
+        qs = qs.filter(Q(pk=int(number)) | Q(orientation_id=int(number)))
     elif q:
         qs = qs.filter(
             Q(convention_id__in=Convention.objects.filter(titre__icontains=q).values("pk"))

@@ -81,6 +81,16 @@ def test_list_search_by_facility_or_convention_name_stays_within_scope(client, c
     assert {p.pk for p in by_convention.context["page"]} == {parcours.pk, placed.pk}
 
 
+def test_a_file_number_is_written_without_a_thousands_separator_and_found_with_one(client, coordinateur, parcours):
+    big = f.ParcoursFactory(pk=12345, orientation__convention=parcours.convention)
+    listed = client.get(reverse("parcours:list")).content.decode()
+    assert "Parcours n° 12345<" in listed
+    detail = client.get(reverse("parcours:detail", args=[big.pk])).content.decode()
+    assert '<h1 class="h3">Parcours n° 12345 ' in detail
+    found = client.get(reverse("parcours:list"), {"q": "n° 12 345"})
+    assert [p.pk for p in found.context["page"]] == [big.pk]
+
+
 def test_detail_offers_only_available_transitions_and_says_why(client, coordinateur, parcours):
     response = client.get(reverse("parcours:detail", args=[parcours.pk]))
     content = response.content.decode()
