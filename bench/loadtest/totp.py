@@ -1,19 +1,13 @@
-"""The current TOTP code of a django-otp device from its hex key (RFC 6238: SHA-1, 30 s, 6 digits).
-
-The load client computes it itself, so the locust process needs no Django.
-"""
+"""The current TOTP code of a django-otp device from its hex key (RFC 6238: SHA-1, 30 s, 6 digits),
+computed by django-otp's own ``oath`` module, which needs no Django settings in the locust process."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import struct
-import time
+from django_otp.oath import TOTP
 
 
 def totp_code(hex_key: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**digits).zfill(digits)
+    totp = TOTP(bytes.fromhex(hex_key), step=step, digits=digits)
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():0{digits}d}"
