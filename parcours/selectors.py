@@ -150,10 +150,9 @@ def _listed(key, title, qs, empty, *, ranked: bool = False) -> DashboardList:
     query (``COUNT(*) OVER ()``, counted before the limit).
     """
     if not ranked:
-        # The rows' keys are chosen on the list's own table (its index order, no join), then only
-        # those rows are joined to what the list shows: the cost follows the ten rows, not the total.
-        first = qs.select_related(None).values("pk")[:DASHBOARD_ROWS]
-        return DashboardList(key, title, qs.count(), list(qs.filter(pk__in=first)), empty)
+        # The ten rows' keys are chosen on the list's own table, then only they are joined.
+        page = page_of(qs.select_related(None), 1, DASHBOARD_ROWS, qs)
+        return DashboardList(key, title, page.paginator.count, list(page.object_list), empty)
     rows = list(qs.annotate(total=Window(Count("*")))[:DASHBOARD_ROWS])
     return DashboardList(key, title, rows[0].total if rows else 0, rows, empty)
 
